@@ -1,0 +1,77 @@
+# hubcarbon — run `make help` for the list of targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export DATA_DIR ?= $(CURDIR)/data
+# Make every relative DATA_DIR absolute, so dbt (which runs in dbt_project/) sees the same place.
+override DATA_DIR := $(abspath $(DATA_DIR))
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+UV     := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
+DBT    := cd dbt_project && ../$(VENV)/bin/dbt
+
+FULL ?=
+LOAD_ARGS := $(if $(FULL),--full,)
+
+.PHONY: help install load build check all demo test lint export docs reproduce report bench-load bench-build clean
+
+help: ## show this help
+	@echo "hubcarbon — how Hugging Face Hub models report their training carbon footprint"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 (load)."
+
+.uv/bin/uv:
+	python3 -m venv .uv && .uv/bin/pip install --quiet uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $(STAMP)
+
+install: $(STAMP) ## create or update .venv from uv.lock (bootstraps uv if absent)
+
+load: $(STAMP) ## mine the Hub incrementally into DATA_DIR/raw.duckdb (FULL=1: full reconciliation)
+	$(PY) -m pipelines.load $(LOAD_ARGS)
+
+build: $(STAMP) ## dbt build (seeds, models, tests) into a new warehouse, swapped in atomically
+	$(PY) -m hubcarbon.warehouse build
+
+check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a critical expectation
+	$(PY) -m expectations.checkpoint
+
+all: load build check ## load, build, check against HF_ENDPOINT (default: the real Hub)
+
+demo: $(STAMP) ## the whole pipeline offline, on the bundled snapshot, into data/demo/
+	$(PY) -m hubcarbon.demo
+
+export: $(STAMP) ## write every mart as Parquet under DATA_DIR/exports/
+	$(PY) -m hubcarbon.warehouse export
+
+docs: $(STAMP) ## generate the dbt docs site under dbt_project/target/
+	$(PY) -m hubcarbon.warehouse docs
+
+reproduce: $(STAMP) ## re-run the study on its published data; fails outside tolerance
+	$(PY) -m hubcarbon.reproduce
+
+report: $(STAMP) ## render the static HTML report of the current warehouse under DATA_DIR/report/
+	$(PY) -m hubcarbon.report
+
+bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation
+	$(PY) -m pipelines.bench
+
+bench-build: $(STAMP) ## benchmark: dbt build on the 1,000,000-model population
+	$(PY) -m hubcarbon.bench_build
+
+test: $(STAMP) ## run the whole test suite (what CI runs)
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models macros tests
+
+clean: ## remove .venv and the default data directory
+	rm -rf $(VENV) .uv data dbt_project/target dbt_project/logs
