@@ -1,0 +1,200 @@
+{#-
+    Parse emission values as written on model cards into grams of CO2-eq.
+
+    `relation` must have the columns co2_eq_emissions_raw (text as written) and emissions_unit_hint
+    (a unit stated next to the value, e.g. AutoTrain's "(in grams)"; may be null), plus the
+    `passthrough_columns` to keep. The result has those, co2_eq_emissions_raw, and
+
+        emissions_value, emissions_unit_raw, emissions_unit, emissions_unit_factor_g,
+        co2_eq_emissions_g, emissions_parse_status
+
+    with the statuses of the emission contract (docs/architecture.md). Rules, in order:
+      - null or blank                                   -> empty
+      - no digit and a placeholder (seed emission_placeholders) or punctuation only -> placeholder
+      - no digit otherwise                              -> unparseable
+      - "10-20 kg", "10 to 20"                          -> range
+      - a number whose separators make no sense         -> unparseable
+      - exactly 0 (any unit)                            -> zero_not_measured
+      - below 0                                         -> negative
+      - text after the number that is no unit spelling  -> unknown_unit
+      - more grams than var('emissions_implausible_above_g') -> implausible_magnitude
+      - no unit at all                                  -> unit_assumed_grams (the spec's unit)
+      - otherwise                                       -> ok
+    Numbers: the first number not glued to a word (so "CO2" is no number); markdown emphasis, quotes
+    and YAML underscores (24_700_000) are dropped; "1,234.5" and "1.234,5" both read 1234.5; a lone
+    comma is a decimal comma ("0,5") unless it groups thousands ("12,500"); "1e-3" is understood.
+    Units: seed emission_units, matched at the start of the text after the number (after "in" or an
+    opening bracket), longest spelling first, glued "CO2..." suffixes allowed ("kgCO2eq", "tCO2").
+-#}
+{% macro parse_emission_values(relation, passthrough_columns=['model_id']) %}
+
+with
+
+inputs as (
+
+    select * from {{ relation }}
+
+),
+
+cleaned as (
+
+    select
+        *,
+        -- Emphasis, code ticks, quotes and YAML digit-group underscores carry no meaning here.
+        trim(replace(
+            {{ hubcarbon.regexp_replace_all("coalesce(co2_eq_emissions_raw, '')", "'[*_`\"'']+'", "''") }},
+            '−', '-'
+        )) as emissions_text
+    from inputs
+
+),
+
+tokenised as (
+
+    select
+        *,
+        {%- set number_pattern = "'(?is)^(|.*?[^a-z0-9.,])(-?)\\s*([0-9][0-9.,]*[0-9]|[0-9]|\\.[0-9]+)(e[-+]?[0-9]+)?(.*)$'" %}
+        {{ hubcarbon.regexp_group('emissions_text', number_pattern, 2) }} as number_sign,
+        {{ hubcarbon.regexp_group('emissions_text', number_pattern, 3) }} as number_digits,
+        {{ hubcarbon.regexp_group('emissions_text', number_pattern, 4) }} as number_exponent,
+        trim({{ hubcarbon.regexp_group('emissions_text', number_pattern, 5) }}) as text_after_number,
+        trim({{ hubcarbon.regexp_replace_all("lower(emissions_text)", "'^[\\s\\[\\(]+|[\\s\\]\\)\\.!]+$'", "''") }})
+            as text_unbracketed
+    from cleaned
+
+),
+
+numbers as (
+
+    select
+        *,
+        {{ hubcarbon.try_to_double(
+            "case
+                when number_digits like '%,%' and number_digits like '%.%'
+                    then case
+                        when " ~ hubcarbon.regexp_test('number_digits', "',[0-9]*$'") ~ "
+                            then replace(replace(number_digits, '.', ''), ',', '.')
+                        else replace(number_digits, ',', '')
+                    end
+                when " ~ hubcarbon.regexp_test('number_digits', "'^[1-9][0-9]{0,2}(,[0-9]{3})+$'") ~ "
+                    then replace(number_digits, ',', '')
+                when " ~ hubcarbon.regexp_test('number_digits', "'^[0-9]*,[0-9]+$'") ~ "
+                    then replace(number_digits, ',', '.')
+                when " ~ hubcarbon.regexp_test('number_digits', "'^[1-9][0-9]{0,2}([.][0-9]{3}){2,}$'") ~ "
+                    then replace(number_digits, '.', '')
+                when number_digits like '%,%' then null
+                else number_digits
+            end || coalesce(number_exponent, '')"
+        ) }} * (case when number_sign = '-' then -1 else 1 end) as emissions_value,
+        {{ hubcarbon.regexp_test(
+            'text_after_number', "'(?i)^[a-z]*\\s*(-|–|—|to|~)\\s*[.]?[0-9]'"
+        ) }} as is_range,
+        -- The unit is read after an opening bracket and a leading "in" ("(in grams of CO2)").
+        {{ hubcarbon.regexp_replace_all(
+            "lower(coalesce(text_after_number, ''))", "'^[\\s:=]*([\\(\\[]\\s*)?(in\\s+)?'", "''"
+        ) }} as unit_text,
+        {{ hubcarbon.regexp_test("lower(coalesce(text_after_number, ''))", "'^[:=\\s]*[a-z]'") }}
+            as is_word_after_number
+    from tokenised
+
+),
+
+unit_matched as (
+
+    select
+        numbers.*,
+        (
+            select max_by(units.unit_spelling, length(units.unit_spelling))
+            from {{ ref('emission_units') }} as units
+            where {{ hubcarbon.regexp_test(
+                "numbers.unit_text", "'^' || units.unit_spelling || '($|[^a-z]|co)'"
+            ) }}
+        ) as unit_spelling_written,
+        (
+            select max_by(units.unit_spelling, length(units.unit_spelling))
+            from {{ ref('emission_units') }} as units
+            where {{ hubcarbon.regexp_test(
+                "lower(numbers.emissions_unit_hint)",
+                "'^(in\\s+)?' || units.unit_spelling || '($|[^a-z]|co)'"
+            ) }}
+        ) as unit_spelling_hinted,
+        exists (
+            select 1
+            from {{ ref('emission_placeholders') }} as placeholders
+            where
+                (placeholders.match_type = 'exact' and numbers.text_unbracketed = placeholders.placeholder)
+                or (
+                    placeholders.match_type = 'contains'
+                    and numbers.text_unbracketed like '%' || placeholders.placeholder || '%'
+                )
+        ) as is_placeholder
+    from numbers
+
+),
+
+resolved as (
+
+    select
+        unit_matched.*,
+        units.emissions_unit as unit_resolved,
+        units.emissions_unit_factor_g as unit_factor_resolved,
+        emissions_value * coalesce(units.emissions_unit_factor_g, 1) as grams_resolved
+    from unit_matched
+    left join {{ ref('emission_units') }} as units
+        on units.unit_spelling = coalesce(
+            unit_matched.unit_spelling_written,
+            case when not unit_matched.is_word_after_number then unit_matched.unit_spelling_hinted end
+        )
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when co2_eq_emissions_raw is null or emissions_text = '' then 'empty'
+            when number_digits is null and (is_placeholder or text_unbracketed = '') then 'placeholder'
+            when number_digits is null then 'unparseable'
+            when is_range then 'range'
+            when emissions_value is null then 'unparseable'
+            when emissions_value = 0 then 'zero_not_measured'
+            when emissions_value < 0 then 'negative'
+            when is_word_after_number and unit_spelling_written is null then 'unknown_unit'
+            when grams_resolved > {{ var('emissions_implausible_above_g') }} then 'implausible_magnitude'
+            when unit_resolved is null then 'unit_assumed_grams'
+            else 'ok'
+        end as emissions_parse_status
+    from resolved
+
+),
+
+final as (
+
+    select
+        {% for column in passthrough_columns -%}
+        {{ column }},
+        {% endfor -%}
+        co2_eq_emissions_raw,
+        emissions_value,
+        nullif(text_after_number, '') as emissions_unit_raw,
+        case
+            when emissions_parse_status = 'unit_assumed_grams' then 'g'
+            when emissions_value is not null then unit_resolved
+        end as emissions_unit,
+        case
+            when emissions_parse_status = 'unit_assumed_grams' then 1
+            when emissions_value is not null then unit_factor_resolved
+        end as emissions_unit_factor_g,
+        case
+            when emissions_parse_status not in ('unknown_unit', 'range', 'unparseable')
+                then grams_resolved
+        end as co2_eq_emissions_g,
+        emissions_parse_status
+    from classified
+
+)
+
+select * from final
+
+{% endmacro %}

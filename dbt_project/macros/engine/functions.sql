@@ -1,0 +1,76 @@
+{#- Scalar functions whose name or semantics differ between engines. -#}
+
+{% macro try_to_double(expr) -%}
+    {{ return(adapter.dispatch('try_to_double', 'hubcarbon')(expr)) }}
+{%- endmacro %}
+
+{% macro default__try_to_double(expr) -%}
+    try_cast({{ expr }} as double)
+{%- endmacro %}
+
+
+{#- Python's round() on a float: halves go to the even neighbour (the study's compound label). -#}
+{% macro round_half_even(expr) -%}
+    {{ return(adapter.dispatch('round_half_even', 'hubcarbon')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__round_half_even(expr) -%}
+    round_even({{ expr }}, 0)
+{%- endmacro %}
+
+{% macro spark__round_half_even(expr) -%}
+    bround({{ expr }}, 0)
+{%- endmacro %}
+
+{% macro default__round_half_even(expr) -%}
+    case
+        when {{ expr }} - floor({{ expr }}) = 0.5
+            then case when mod(floor({{ expr }}), 2) = 0 then floor({{ expr }}) else ceil({{ expr }}) end
+        else round({{ expr }})
+    end
+{%- endmacro %}
+
+
+{#- Linear-interpolation percentile (numpy's nanpercentile default); nulls are ignored. -#}
+{% macro percentile_linear(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile_linear', 'hubcarbon')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro duckdb__percentile_linear(expr, fraction) -%}
+    quantile_cont({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile_linear(expr, fraction) -%}
+    percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro default__percentile_linear(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
+
+{#- dlt load ids are Unix epochs with a fractional part, as text. -#}
+{% macro dlt_load_id_to_timestamp(expr) -%}
+    {{ return(adapter.dispatch('dlt_load_id_to_timestamp', 'hubcarbon')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__dlt_load_id_to_timestamp(expr) -%}
+    to_timestamp(cast({{ expr }} as double))
+{%- endmacro %}
+
+{% macro default__dlt_load_id_to_timestamp(expr) -%}
+    timestamp_seconds(cast(cast({{ expr }} as double) as bigint))
+{%- endmacro %}
+
+
+{#- numpy's float division: x/0 is +inf or -inf, 0/0 is NaN (null here), instead of an error or null. -#}
+{% macro float_divide(numerator, denominator) -%}
+    case
+        when {{ denominator }} = 0
+            then case
+                when {{ numerator }} > 0 then cast('infinity' as double)
+                when {{ numerator }} < 0 then cast('-infinity' as double)
+            end
+        else cast({{ numerator }} as double) / {{ denominator }}
+    end
+{%- endmacro %}

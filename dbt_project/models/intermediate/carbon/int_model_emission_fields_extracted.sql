@@ -1,0 +1,135 @@
+-- The five fields of the co2_eq_emissions metadata (plus hours_used and cloud_provider), whatever
+-- shape the card wrote them in: a bare value (number or string: emissions only), a dict, or a list
+-- of dicts. Keys are matched case-, space- and punctuation-insensitively through the seed
+-- emission_metadata_keys ("Emissions", "hardware used", "geographic_location", "Compute Region").
+-- Values stay as written (text); the first occurrence wins when a key repeats in a list.
+with
+
+claims as (
+
+    select
+        model_id,
+        co2_eq_emissions_json as co2,
+        {{ hubcarbon.json_type_name('co2_eq_emissions_json') }} as co2_shape
+    from {{ ref('int_models_unioned') }}
+    where co2_eq_emissions_json is not null
+
+),
+
+object_members as (
+
+    select
+        claims.model_id,
+        0 as element_index,
+        members.key as metadata_key,
+        members.value
+    from claims, json_each(claims.co2) as members
+    where claims.co2_shape = 'OBJECT'
+
+),
+
+array_elements as (
+
+    select
+        claims.model_id,
+        cast(elements.key as integer) as element_index,
+        elements.value,
+        elements.type as element_type
+    from claims, json_each(claims.co2) as elements
+    where claims.co2_shape = 'ARRAY'
+
+),
+
+array_members as (
+
+    select
+        array_elements.model_id,
+        array_elements.element_index,
+        members.key as metadata_key,
+        members.value
+    from array_elements, json_each(array_elements.value) as members
+    where array_elements.element_type = 'OBJECT'
+
+    union all
+
+    -- A list of bare values ([12.5]) is read as emissions.
+    select
+        model_id,
+        element_index,
+        'emissions' as metadata_key,
+        value
+    from array_elements
+    where element_type not in ('OBJECT', 'ARRAY')
+
+),
+
+scalar_members as (
+
+    select
+        model_id,
+        0 as element_index,
+        'emissions' as metadata_key,
+        co2 as value
+    from claims
+    where co2_shape not in ('OBJECT', 'ARRAY')
+
+),
+
+members as (
+
+    select * from object_members
+    union all
+    select * from array_members
+    union all
+    select * from scalar_members
+
+),
+
+fields as (
+
+    select
+        members.model_id,
+        keys.emission_field,
+        -- JSON null stays SQL null; strings lose their quotes; numbers keep their JSON spelling.
+        {{ hubcarbon.json_get_text('members.value', '$') }} as value_text,
+        members.element_index,
+        members.metadata_key
+    from members
+    inner join {{ ref('emission_metadata_keys') }} as keys
+        on {{ hubcarbon.regexp_replace_all("lower(members.metadata_key)", "'[^a-z0-9]'", "''") }}
+        = keys.metadata_key
+
+),
+
+pivoted as (
+
+    select
+        model_id,
+        {% for field in ['emissions', 'source', 'training_type', 'geographical_location',
+                         'hardware_used', 'hours_used', 'cloud_provider'] -%}
+        min_by(value_text, element_index) filter (where emission_field = '{{ field }}')
+            as {{ field }}_raw{{ ',' if not loop.last }}
+        {% endfor %}
+    from fields
+    group by model_id
+
+),
+
+final as (
+
+    select
+        claims.model_id,
+        claims.co2_shape as co2_eq_emissions_shape,
+        pivoted.emissions_raw,
+        pivoted.source_raw,
+        pivoted.training_type_raw,
+        pivoted.geographical_location_raw,
+        pivoted.hardware_used_raw,
+        pivoted.hours_used_raw,
+        pivoted.cloud_provider_raw
+    from claims
+    left join pivoted on claims.model_id = pivoted.model_id
+
+)
+
+select * from final

@@ -1,0 +1,43 @@
+-- RQ1: the reported footprint over time (study.md §2.2, monthly median of reported grams by
+-- creation month), for all reporters and AutoTrain vs the rest. Zeros (not measured) are left out.
+with
+
+reporters as (
+
+    select
+        cast(date_trunc('month', created_at) as date) as created_month,
+        case when is_autotrain then 'AutoTrain' else 'Not AutoTrain' end as autotrain_segment,
+        co2_eq_emissions_g
+    from {{ ref('fct_model_emissions') }}
+    where is_measured and created_at is not null
+
+),
+
+segmented as (
+
+    select created_month, 'all' as segment_type, 'All reporters' as segment, co2_eq_emissions_g
+    from reporters
+    union all
+    select created_month, 'autotrain' as segment_type, autotrain_segment as segment, co2_eq_emissions_g
+    from reporters
+
+),
+
+final as (
+
+    select
+        created_month,
+        segment_type,
+        segment,
+        count(*) as reporting_models,
+        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
+        avg(co2_eq_emissions_g) as mean_co2_eq_emissions_g,
+        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g
+    from segmented
+    group by created_month, segment_type, segment
+
+)
+
+select * from final

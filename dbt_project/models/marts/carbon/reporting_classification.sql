@@ -1,0 +1,92 @@
+-- The study's carbon-emissions reporting classification (study.md §3a), for every model.
+--   reporting_level: checked from the highest level down, so every level is reachable:
+--     Certified (reported, optimised and certified tags), Optimization (reported, optimised tags),
+--     Awareness (reported, hardware known), Basic Reporting (reported), Context Reporting
+--     (hardware known, nothing reported), Unknown. Reported = a usable, measured value.
+--   reporting_level_paper: the study's code order, first match wins, so Optimization and
+--     Certified are unreachable; reported = the study's reading (any first number that is not 0,
+--     units and junk ignored).
+with
+
+models as (
+
+    select
+        models.model_id,
+        models.tags
+    from {{ ref('int_models_unioned') }} as models
+
+),
+
+parsed as (
+
+    select * from {{ ref('int_model_emissions_parsed_to_grams') }}
+
+),
+
+contexts as (
+
+    select * from {{ ref('int_model_emission_contexts_normalised') }}
+
+),
+
+flags as (
+
+    select
+        models.model_id,
+        case
+            when parsed.model_id is null then 'no_claim'
+            when parsed.emissions_parse_status in ('ok', 'unit_assumed_grams') then 'reported'
+            when parsed.emissions_parse_status = 'zero_not_measured' then 'not_measured'
+            when parsed.emissions_parse_status = 'placeholder' then 'not_reported_placeholder'
+            when parsed.emissions_parse_status = 'empty' then 'not_reported_empty'
+            else 'quarantined'
+        end as emissions_status,
+        coalesce(parsed.emissions_value <> 0, false) as is_reported_paper,
+        contexts.hardware_used is not null as has_hardware,
+        coalesce(
+            {%- for tag in var('optimization_tags') %}
+            array_contains(models.tags, '{{ tag }}'){{ ' or' if not loop.last }}
+            {%- endfor %}, false
+        ) as has_optimization_tag,
+        coalesce(
+            {%- for tag in var('certification_tags') %}
+            array_contains(list_transform(models.tags, lambda t: lower(t)), '{{ tag }}'){{ ' or' if not loop.last }}
+            {%- endfor %}, false
+        ) as has_certification_tag,
+        (case when parsed.emissions_parse_status not in ('placeholder', 'empty') then 1 else 0 end)
+        + coalesce(contexts.co2_context_fields_filled_count, 0) as co2_fields_filled_count
+    from models
+    left join parsed on models.model_id = parsed.model_id
+    left join contexts on models.model_id = contexts.model_id
+
+),
+
+final as (
+
+    select
+        model_id,
+        case
+            when emissions_status = 'reported' and has_optimization_tag and has_certification_tag
+                then 'Certified'
+            when emissions_status = 'reported' and has_optimization_tag then 'Optimization'
+            when emissions_status = 'reported' and has_hardware then 'Awareness'
+            when emissions_status = 'reported' then 'Basic Reporting'
+            when has_hardware then 'Context Reporting'
+            else 'Unknown'
+        end as reporting_level,
+        case
+            when not is_reported_paper and not has_hardware then 'Unknown'
+            when not is_reported_paper and has_hardware then 'Context Reporting'
+            when is_reported_paper and not has_hardware then 'Basic Reporting'
+            else 'Awareness'
+        end as reporting_level_paper,
+        emissions_status,
+        coalesce(co2_fields_filled_count, 0) as co2_fields_filled_count,
+        has_hardware,
+        has_optimization_tag,
+        has_certification_tag
+    from flags
+
+)
+
+select * from final

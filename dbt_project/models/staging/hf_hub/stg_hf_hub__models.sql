@@ -1,0 +1,1 @@
+{{ staging_hf_hub_models('models') }}

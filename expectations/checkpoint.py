@@ -1,0 +1,215 @@
+"""`make check`: validate the warehouse with Great Expectations; exit 1 when a critical check fails.
+
+GX's SQL datasource does not work with duckdb-engine (GX issues #10738, #11579), so each frame of
+:mod:`expectations.suites` is queried through one read-only DuckDB connection (BI tools may hold the
+warehouse open; a check never takes the writer lock), written as Parquet under
+``DATA_DIR/checks/frames/``, and validated by one GX Checkpoint over a pandas datasource. The GX
+project (suites, results, Data Docs) lives in ``DATA_DIR/checks/gx/`` and is regenerated from
+:mod:`expectations.suites` on every run, so the repository stays the only source of the suites.
+
+Exit codes: 0 all critical expectations pass (warnings allowed), 1 a critical one fails,
+2 the warehouse cannot be checked (missing or locked).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from expectations.suites import Frame, frames
+from hubcarbon.settings import Paths
+
+# GX phones home unless told otherwise; the check must work offline and stay quiet.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # (after the analytics switch above)
+
+CHECKPOINT = "warehouse"
+EXAMPLES = 10  # failing rows GX keeps per expectation (results, Data Docs)
+SHOWN = 5  # of which the one-screen summary shows
+
+RESULT_FORMAT = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": EXAMPLES,
+    # Whole rows, so that every example carries its model_id whatever the frame's columns.
+    "include_unexpected_rows": True,
+}
+
+
+class CannotCheck(Exception):
+    """The warehouse is missing or unreadable: nothing was validated (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result, reduced to what the summary prints."""
+
+    frame: str
+    severity: str
+    description: str
+    success: bool
+    detail: str
+
+
+def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None:
+    """Query every frame through one read-only connection into ``out_dir/<frame>.parquet``."""
+    if not warehouse.exists():
+        raise CannotCheck(f"no warehouse at {warehouse}: run `make build` (or `make demo`) first")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as error:  # typically the writer lock of a running build or BI tool
+        raise CannotCheck(f"cannot open {warehouse} read-only: {error}") from error
+    with con:
+        for frame in selected:
+            target = out_dir / f"{frame.name}.parquet"
+            con.execute(f"copy ({frame.sql}) to '{target}' (format parquet)")
+
+
+def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) -> tuple[Any, str]:
+    """(Re)declare the GX project from ``selected``, run its one Checkpoint; returns the result
+    and the URL of the Data Docs index."""
+    context = gx.get_context(mode="file", project_root_dir=checks_dir)
+    context.variables.progress_bars = {"globally": False}
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    definitions = []
+    for frame in selected:
+        batch = source.add_parquet_asset(
+            frame.name, path=frames_dir / f"{frame.name}.parquet"
+        ).add_batch_definition_whole_dataframe(frame.name)
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=frame.name,
+                expectations=[e.copy(deep=True) for e in frame.expectations],
+                meta={"notes": frame.description},
+            )
+        )
+        definitions.append(
+            context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=frame.name, data=batch, suite=suite)
+            )
+        )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=CHECKPOINT,
+            validation_definitions=definitions,
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    return checkpoint.run(), context.get_docs_sites_urls()[0]["site_url"]
+
+
+def _columns(config: Any) -> list[str]:
+    return [config.kwargs[k] for k in ("column", "column_A", "column_B") if k in config.kwargs]
+
+
+def _examples(config: Any, result: dict[str, Any]) -> str:
+    """`model (value), …` from the failing rows GX kept, or the observed value."""
+    columns = _columns(config)
+    rows = result.get("unexpected_rows")
+    if rows is None:
+        rows = []
+    elif hasattr(rows, "to_dict"):  # pandas batches hand back a DataFrame
+        rows = rows.to_dict("records")
+    shown = []
+    for row in rows[:SHOWN]:
+        key = row.get("model_id") or row.get("reconciliation") or "?"
+        values = ", ".join(f"{row[c]}" for c in columns if c in row and c != "model_id")
+        shown.append(f"{key} ({values})" if values else str(key))
+    if shown:
+        count, total = result.get("unexpected_count"), result.get("element_count")
+        return f"{count:,} of {total:,} ({count / total:.0%}): " + ", ".join(shown)
+    if "observed_value" in result:
+        return f"observed {result['observed_value']}"
+    return ""
+
+
+def outcomes(checkpoint_result: Any) -> list[Outcome]:
+    found = []
+    for validation in checkpoint_result.run_results.values():
+        frame = validation.suite_name
+        for item in validation.results:
+            config = item.expectation_config
+            description = config.description or f"{config.type}({_columns(config)})"
+            error = item.exception_info.get("exception_message") if item.exception_info else None
+            found.append(
+                Outcome(
+                    frame=frame,
+                    # An expectation that could not even be evaluated (say a column is missing)
+                    # proves nothing, so it blocks like a critical failure.
+                    severity="critical" if error else str(config.severity.value),
+                    description=description,
+                    success=bool(item.success) and not error,
+                    detail=f"error: {error}" if error else _examples(config, item.result),
+                )
+            )
+    return found
+
+
+def summary(found: list[Outcome], data_docs: str) -> str:
+    failed = [o for o in found if not o.success]
+    critical = [o for o in failed if o.severity == "critical"]
+    warned = [o for o in failed if o.severity != "critical"]
+    lines = [
+        f"make check: {len(found)} expectations on {len({o.frame for o in found})} frames, "
+        f"{len(found) - len(failed)} passed, {len(warned)} warnings, "
+        f"{len(critical)} critical failures"
+    ]
+    for label, group in (("CRITICAL", critical), ("warning ", warned)):
+        for o in group:
+            lines.append(f"  {label} [{o.frame}] {o.description}")
+            lines += textwrap.wrap(
+                o.detail, width=100, initial_indent=" " * 11, subsequent_indent=" " * 13
+            )
+    lines.append(f"Data Docs: {data_docs}")
+    lines.append(
+        "FAILED: a critical expectation does not hold; the warehouse must not be used."
+        if critical
+        else "OK: every critical expectation holds."
+    )
+    return "\n".join(lines)
+
+
+def keep_as_previous(emissions_frame: Path, previous: Path) -> None:
+    """Atomically make this check's emissions the baseline of the next x1000 comparison."""
+    staging = previous.with_suffix(".parquet.tmp")
+    shutil.copyfile(emissions_frame, staging)
+    staging.replace(previous)
+
+
+def main() -> int:
+    paths = Paths.from_env()
+    checks_dir = paths.checks_dir
+    frames_dir = checks_dir / "frames"
+    previous = checks_dir / "previous_emissions.parquet"
+    selected = frames(str(previous) if previous.exists() else None)
+    try:
+        export_frames(paths.warehouse, selected, frames_dir)
+    except CannotCheck as error:
+        print(f"make check: {error}", file=sys.stderr)
+        return 2
+    except duckdb.Error as error:  # a mart or column the contract promises is missing
+        print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
+        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GX deprecation chatter, not ours to fix
+        result, data_docs = run_checkpoint(checks_dir, selected, frames_dir)
+    found = outcomes(result)
+    print(summary(found, data_docs))
+    if any(not o.success and o.severity == "critical" for o in found):
+        return 1
+    keep_as_previous(frames_dir / "emissions.parquet", previous)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

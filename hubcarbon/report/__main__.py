@@ -1,0 +1,3 @@
+from hubcarbon.report import main
+
+main()

@@ -1,0 +1,408 @@
+"""The report's figures: one function per figure, its SQL on the marts next to its chart.
+
+Each function gets a read-only connection to the warehouse and returns a :class:`Figure` that knows
+its n (how many models it shows). Aggregates come from the analysis marts (marts/analysis/); the
+per-model plots (box plots, scatters, labels by group) read fct_model_emissions and
+efficiency_labels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+import duckdb
+import pandas as pd
+
+from hubcarbon.report import charts
+
+LABELS = list("ABCDE")
+DASH = "\u2013"  # en dash: a missing number in a table
+TOP = 12  # categories shown in the long-tailed bar charts; the rest are folded into "other"
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    section: str
+    title: str
+    caption: str
+    n: int
+    body: str  # inline SVG or an HTML table
+
+
+FigureFn = Callable[[duckdb.DuckDBPyConnection], Figure]
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# RQ1: how do model creators report? (analysis marts rq1_reporting_share_monthly and
+# rq2_emissions_distributions)
+
+
+def _share_series(con, segment_type: str) -> tuple[dict[str, pd.Series], int]:
+    frame = _df(
+        con,
+        "select strftime(created_month, '%Y-%m') as month,"
+        " coalesce(segment, 'Not Specified') as segment, models_created, reporting_share"
+        " from marts.rq1_reporting_share_monthly"
+        f" where segment_type = '{segment_type}' order by month",
+    )
+    series = {
+        str(name): part.set_index("month")["reporting_share"]
+        for name, part in frame.groupby("segment", sort=True)
+    }
+    return series, int(frame["models_created"].sum())
+
+
+def _share_figure(fig_id: str, title: str, caption: str, segment_type: str) -> FigureFn:
+    def figure(con) -> Figure:
+        series, n = _share_series(con, segment_type)
+        chart = charts.line_chart(fig_id, series, ylabel="share reporting", percent=True)
+        return Figure(fig_id, "rq1", title, caption, n, chart)
+
+    figure.__name__ = fig_id
+    return figure
+
+
+reporting_share_overall = _share_figure(
+    "rq1-share-month",
+    "Share of new models that report CO\u2082, per month",
+    "Models with a measured emission value (reporting status 'reported') among the models created"
+    " that month; deleted models and models without a creation date are left out.",
+    "all",
+)
+reporting_share_by_domain = _share_figure(
+    "rq1-share-domain",
+    "Share reporting CO\u2082 per month, by application domain",
+    "Each line: a domain's reporting models over that domain's new models per month.",
+    "domain",
+)
+reporting_share_autotrain = _share_figure(
+    "rq1-share-autotrain",
+    "Share reporting CO\u2082 per month: AutoTrain against the rest",
+    "AutoTrain writes an emission value into every card it generates; everyone else has to"
+    " measure and report by hand.",
+    "autotrain",
+)
+
+
+def _distribution(fig_id: str, title: str, caption: str, dimension: str) -> FigureFn:
+    def figure(con) -> Figure:
+        frame = _df(
+            con,
+            "select coalesce(category, 'Not Specified') as category, reporting_models as n"
+            f" from marts.rq2_emissions_distributions where dimension = '{dimension}'"
+            " order by n desc, category",
+        )
+        counts = frame.set_index("category")["n"]
+        if len(counts) > TOP:  # a long tail of one-offs would drown the chart
+            rest = counts.iloc[TOP - 1 :].sum()
+            counts = pd.concat([counts.iloc[: TOP - 1], pd.Series({"other": rest})])
+        chart = charts.bar_chart(fig_id, counts, xlabel="reporting models")
+        return Figure(fig_id, "rq1", title, caption, int(counts.sum()), chart)
+
+    figure.__name__ = fig_id
+    return figure
+
+
+emission_sources = _distribution(
+    "rq1-sources",
+    "How the emission value was obtained (source)",
+    "The card's co2_eq_emissions.source, normalised; AutoTrain when AutoTrain wrote the card.",
+    "emissions_source",
+)
+training_types = _distribution(
+    "rq1-training-types",
+    "Training type",
+    "The card's co2_eq_emissions.training_type, normalised.",
+    "training_type",
+)
+locations = _distribution(
+    "rq1-locations",
+    "Where the training ran (country)",
+    "The card's geographical_location (or the template's Compute Region), resolved to a country.",
+    "location_country",
+)
+hardware = _distribution(
+    "rq1-hardware",
+    "Training hardware (accelerator)",
+    "The card's hardware_used (or the template's Hardware Type), resolved to an accelerator model.",
+    "accelerator_model",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# RQ2: how large is the footprint, and what drives it? (analysis marts rq1_emissions_median_monthly
+# and rq2_emission_correlations; the per-model plots read fct_model_emissions)
+
+
+def median_per_month(con) -> Figure:
+    frame = _df(
+        con,
+        "select strftime(created_month, '%Y-%m') as month, segment, reporting_models,"
+        " median_co2_eq_emissions_g from marts.rq1_emissions_median_monthly order by month",
+    )
+    series = {
+        str(name): part.set_index("month")["median_co2_eq_emissions_g"]
+        for name, part in frame.groupby("segment", sort=True)
+    }
+    n = int(frame.loc[frame["segment"] == "All reporters", "reporting_models"].sum())
+    return Figure(
+        "rq2-median-month",
+        "rq2",
+        "Median reported emissions per creation month",
+        "Median CO\u2082e of the models created that month, all reporters and AutoTrain against"
+        " the rest (log scale; measured values only).",
+        n,
+        charts.line_chart(
+            "rq2-median-month", series, ylabel="median CO\u2082e", log_y=True, y_format=charts.grams
+        ),
+    )
+
+
+def emissions_by_domain(con) -> Figure:
+    frame = _df(
+        con,
+        "select coalesce(domain, 'Not Specified') as domain, co2_eq_emissions_g as g"
+        " from marts.fct_model_emissions where is_measured and co2_eq_emissions_g > 0",
+    )
+    order = frame.groupby("domain")["g"].median().sort_values(ascending=False).index
+    groups = {name: frame.loc[frame["domain"] == name, "g"].to_numpy() for name in order}
+    return Figure(
+        "rq2-domain",
+        "rq2",
+        "Reported emissions by application domain",
+        "Box: quartiles; line: median; whiskers: 1.5 IQR; dots: the models beyond. Log scale.",
+        len(frame),
+        charts.box_plot("rq2-domain", groups, xlabel="CO\u2082e per model"),
+    )
+
+
+def _scatter(fig_id: str, title: str, column: str, xlabel: str) -> FigureFn:
+    def figure(con) -> Figure:
+        pairs = _df(
+            con,
+            f"select {column} as x, co2_eq_emissions_g as y from marts.fct_model_emissions"
+            f" where is_measured and co2_eq_emissions_g > 0 and {column} > 0",
+        )
+        chart = charts.loglog_scatter(
+            fig_id, pairs["x"].to_numpy(), pairs["y"].to_numpy(), xlabel=xlabel, ylabel="CO\u2082e"
+        )
+        caption = (
+            "Each dot is one model; the line is the least-squares fit of log CO\u2082e on log size."
+        )
+        return Figure(fig_id, "rq2", title, caption, len(pairs), chart)
+
+    figure.__name__ = fig_id
+    return figure
+
+
+emissions_vs_model_size = _scatter(
+    "rq2-model-size", "Emissions against model size", "model_size_bytes", "model size (weights)"
+)
+emissions_vs_dataset_size = _scatter(
+    "rq2-dataset-size",
+    "Emissions against training-dataset size",
+    "dataset_size_bytes",
+    "dataset size",
+)
+
+CORRELATES = {
+    "model_size_bytes": "model size (bytes)",
+    "parameter_count": "parameters",
+    "dataset_size_bytes": "dataset size (bytes)",
+    "downloads": "downloads",
+    "likes": "likes",
+    "performance_score": "performance score",
+}
+
+
+def correlation_table(con) -> Figure:
+    frame = _df(
+        con,
+        "select variable, spearman_n, spearman_rho, pearson_log_log_n, pearson_log_log_r"
+        " from marts.rq2_emission_correlations",
+    ).set_index("variable")
+    rows = []
+    for variable, name in CORRELATES.items():
+        if variable not in frame.index:
+            continue
+        row = frame.loc[variable]
+        n_log, r = int(row["pearson_log_log_n"]), _float(row["pearson_log_log_r"])
+        low, high = _fisher_ci(r, n_log)
+        interval = DASH if low is None else f"{_num(low)} \u2026 {_num(high)}"
+        rows.append(
+            (
+                name,
+                f"{n_log:,}",
+                _num(r),
+                interval,
+                f"{int(row['spearman_n']):,}",
+                _num(_float(row["spearman_rho"])),
+            )
+        )
+    body = _html_table(
+        ["CO\u2082e against", "n", "Pearson r (log-log)", "95 % CI", "n", "Spearman \u03c1"], rows
+    )
+    return Figure(
+        "rq2-correlations",
+        "rq2",
+        "Correlations with reported emissions",
+        "Pearson on log10 values (pairs where both are above 0), Spearman on ranks (ties share"
+        " their average rank); measured values only. The interval uses Fisher's z transform.",
+        int(frame["spearman_n"].max()) if len(frame) else 0,
+        body,
+    )
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _fisher_ci(r: float | None, n: int) -> tuple[float | None, float | None]:
+    if r is None or n <= 3 or abs(r) >= 1:
+        return None, None
+    z, half = math.atanh(r), 1.959964 / math.sqrt(n - 3)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+def _num(value: float | None) -> str:
+    return DASH if value is None else f"{value:+.3f}"
+
+
+def _html_table(header: list[str], rows: list[tuple[str, ...]]) -> str:
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f'<table class="numbers"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# ---------------------------------------------------------------------------------------------
+# The two classifications
+
+
+REPORTING_LEVELS = (
+    "Unknown",
+    "Context Reporting",
+    "Basic Reporting",
+    "Awareness",
+    "Optimization",
+    "Certified",
+)
+
+
+def reporting_levels(con) -> Figure:
+    frame = _df(
+        con,
+        "select reporting_level, count(*) as n from marts.reporting_classification group by all",
+    )
+    counts = frame.set_index("reporting_level")["n"]
+    # The levels' own order (least to most), then anything the classification may add later.
+    order = [level for level in REPORTING_LEVELS if level in counts.index]
+    counts = counts.reindex(order + sorted(set(counts.index) - set(order)))
+    return Figure(
+        "cls-reporting-levels",
+        "classifications",
+        "Reporting classification: models per level",
+        "Every model on the Hub, by how completely its card reports emissions (study.md §3a;"
+        " log scale).",
+        int(counts.sum()),
+        charts.bar_chart("cls-reporting-levels", counts, xlabel="models", log_x=True),
+    )
+
+
+def label_distribution(con) -> Figure:
+    frame = _df(
+        con,
+        "select efficiency_label as label, count(*) as n from marts.efficiency_labels"
+        " where efficiency_label is not null group by all",
+    )
+    counts = frame.set_index("label")["n"].reindex(LABELS, fill_value=0)
+    return Figure(
+        "cls-labels",
+        "classifications",
+        "Carbon-efficiency label: models per label",
+        "A is the most efficient; the label is relative to the reporting population (study's"
+        " final weights, CO\u2082 rated consistently in sqrt space).",
+        int(counts.sum()),
+        charts.bar_chart(
+            "cls-labels",
+            counts,
+            xlabel="labelled models",
+            colours=[charts.LABEL_COLOURS[label] for label in LABELS],
+        ),
+    )
+
+
+def _labels_by(fig_id: str, title: str, group_sql: str, ylabel: str) -> FigureFn:
+    def figure(con) -> Figure:
+        frame = _df(
+            con,
+            f"select {group_sql} as grp, l.efficiency_label as label, count(*) as n"
+            " from marts.efficiency_labels as l"
+            " join marts.fct_model_emissions as f using (model_id)"
+            " where l.efficiency_label is not null group by all",
+        )
+        table = (
+            frame.pivot_table(index="grp", columns="label", values="n", fill_value=0)
+            .reindex(columns=LABELS, fill_value=0)
+            .astype(int)
+            .sort_index()
+        )
+        return Figure(
+            fig_id,
+            "classifications",
+            title,
+            "Share of each label within the group; n is the number of labelled models.",
+            int(table.to_numpy().sum()),
+            charts.stacked_shares(fig_id, table, colours=charts.LABEL_COLOURS, ylabel=ylabel),
+        )
+
+    figure.__name__ = fig_id
+    return figure
+
+
+labels_by_domain = _labels_by(
+    "cls-labels-domain",
+    "Labels by application domain",
+    "coalesce(f.domain, 'Not Specified')",
+    "domain",
+)
+labels_by_year = _labels_by(
+    "cls-labels-year",
+    "Labels by year of creation",
+    "coalesce(cast(year(f.created_at) as varchar), 'unknown')",
+    "year created",
+)
+
+FIGURES: tuple[FigureFn, ...] = (
+    reporting_share_overall,
+    reporting_share_by_domain,
+    reporting_share_autotrain,
+    emission_sources,
+    training_types,
+    locations,
+    hardware,
+    median_per_month,
+    emissions_by_domain,
+    emissions_vs_model_size,
+    emissions_vs_dataset_size,
+    correlation_table,
+    reporting_levels,
+    label_distribution,
+    labels_by_domain,
+    labels_by_year,
+)
+
+
+def loaded_at(con) -> pd.Timestamp | None:
+    """When the data shown was loaded: dlt's newest completed load, copied with raw_hub."""
+    row = con.execute("select max(inserted_at) from raw_hub._dlt_loads where status = 0").fetchone()
+    return None if row[0] is None else pd.Timestamp(row[0])

@@ -1,0 +1,292 @@
+"""The warehouse BI tools read: built beside the live file and swapped in; Parquet exports; dbt docs.
+
+    python -m hubcarbon.warehouse build [dbt args]   # make build [DBT_ARGS=...]
+    python -m hubcarbon.warehouse export             # make export
+    python -m hubcarbon.warehouse docs [dbt args]    # make docs
+
+A DuckDB file held open by one process locks every writer out, and a writer locks everyone out. So
+``build`` never writes the live ``warehouse.duckdb``: it creates ``.build/warehouse.duckdb``, copies
+the loader's ``raw_hub`` tables into it, runs ``dbt build`` there and renames it over the live file.
+Connected readers keep reading the old complete file until they reconnect; nobody ever sees a
+half-built warehouse, and a failed build leaves the live one untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from hubcarbon.settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
+
+RAW_SCHEMA = "raw_hub"
+MARTS_SCHEMA = "marts"
+
+
+class WarehouseError(Exception):
+    """A failure the user can act on; the message says how."""
+
+
+def build(
+    paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR
+) -> Path:
+    """Build a new warehouse from ``raw.duckdb`` and swap it in; returns the live path."""
+    started = time.monotonic()
+    if not paths.raw_db.exists():
+        raise WarehouseError(f"{paths.raw_db} does not exist: run make load (or make demo) first.")
+    paths.build_dir.mkdir(parents=True, exist_ok=True)
+    new = paths.build_dir / paths.warehouse.name
+    with _exclusive(paths.build_dir / "build.lock"):
+        _refuse_writer(paths.warehouse)  # fail before the build rather than after it
+        _remove_database(new)
+        tables = _snapshot_raw(paths.raw_db, new)
+        print(f"build: copied {len(tables)} {RAW_SCHEMA} tables into {new}", flush=True)
+        code = _dbt(["build", *dbt_args], new, paths.data_dir, project_dir)
+        if code != 0:
+            raise WarehouseError(
+                f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is untouched."
+                f" The failed build is kept for inspection at {new}."
+            )
+        _swap(new, paths.warehouse)
+    size_mb = paths.warehouse.stat().st_size / 1e6
+    print(
+        f"build: warehouse ready at {paths.warehouse} ({size_mb:,.1f} MB)"
+        f" in {time.monotonic() - started:.1f}s; connected readers see it after reconnecting.",
+        flush=True,
+    )
+    return paths.warehouse
+
+
+def export(paths: Paths) -> list[Path]:
+    """Write every table of ``marts`` to ``exports/<mart>.parquet``, each file replaced atomically."""
+    _require_warehouse(paths)
+    paths.exports_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with _read_only(paths.warehouse) as con:
+        marts = [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables()"
+                " where database_name = current_database() and schema_name = ? order by 1",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        ]
+        written = []
+        for mart in marts:
+            final = paths.exports_dir / f"{mart}.parquet"
+            partial = final.with_name(f".{final.name}.partial")  # same directory: rename is atomic
+            try:
+                con.execute(
+                    f"copy (from {MARTS_SCHEMA}.{_ident(mart)}) to {_literal(partial)}"
+                    " (format parquet, compression zstd)"
+                )
+                os.replace(partial, final)
+            finally:
+                partial.unlink(missing_ok=True)
+            written.append(final)
+    # A mart dropped from the project must not live on as a stale file BI tools keep reading.
+    for stale in sorted(set(paths.exports_dir.glob("*.parquet")) - set(written)):
+        stale.unlink()
+        print(f"export: removed {stale.name} (no such mart any more)")
+    print(
+        f"export: {len(written)} marts written to {paths.exports_dir}"
+        f" in {time.monotonic() - started:.1f}s"
+    )
+    return written
+
+
+def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    """``dbt docs generate`` for the live warehouse; returns the self-contained HTML page.
+
+    dbt-duckdb always opens its database read-write, which one connected BI reader would block. The
+    live file is never modified in place (builds replace it), so a plain copy is a consistent
+    snapshot, and dbt reads that instead.
+    """
+    _require_warehouse(paths)
+    with tempfile.TemporaryDirectory(prefix=".docs-", dir=paths.data_dir) as scratch:
+        snapshot = Path(scratch) / paths.warehouse.name  # same basename: dbt's database name
+        shutil.copyfile(paths.warehouse, snapshot)
+        code = _dbt(["docs", "generate", "--static", *dbt_args], snapshot, paths.data_dir, project_dir)
+    if code != 0:
+        raise WarehouseError(f"dbt docs generate failed (exit {code}); see dbt's output above.")
+    target = project_dir / os.environ.get("DBT_TARGET_PATH", "target")
+    page = target / "static_index.html"
+    print(
+        f"docs: open {page} in a browser (self-contained), or serve {target / 'index.html'}"
+        f" with: cd {project_dir} && dbt docs serve --port 8080"
+    )
+    return page
+
+
+def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
+    """Copy every ``raw_hub`` table (dlt's ``_dlt_*`` bookkeeping included) into a fresh file."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {_literal(raw_db)} as raw (read_only)")
+        # Older engines (the BI drivers') can only open files written in their storage format.
+        con.execute(
+            f"attach {_literal(new)} as wh (storage_version {_literal(WAREHOUSE_STORAGE_VERSION)})"
+        )
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables()"
+                " where database_name = 'raw' and schema_name = ? order by 1",
+                [RAW_SCHEMA],
+            ).fetchall()
+        ]
+        if not tables:
+            raise WarehouseError(
+                f"{raw_db} has no {RAW_SCHEMA} tables: run make load (or make demo) first."
+            )
+        con.execute(f"create schema wh.{RAW_SCHEMA}")
+        for table in tables:
+            name = f"{RAW_SCHEMA}.{_ident(table)}"
+            con.execute(f"create table wh.{name} as from raw.{name}")
+        return tables
+    except duckdb.IOException as exc:
+        if holder := _lock_holder(exc):
+            raise WarehouseError(
+                f"{raw_db} is locked by {holder} (a running make load?): let it finish,"
+                " then run make build again."
+            ) from None
+        raise
+    finally:
+        con.close()
+
+
+def _dbt(command: Sequence[str], warehouse: Path, data_dir: Path, project_dir: Path) -> int:
+    """Run dbt against ``warehouse`` with its output streamed to ours; returns the exit code."""
+    env = {
+        **os.environ,
+        "DBT_PROJECT_DIR": str(project_dir),
+        "DBT_PROFILES_DIR": str(project_dir),  # the project's profile, whatever the user's env says
+        "DATA_DIR": str(data_dir),
+        "HUBCARBON_WAREHOUSE": str(warehouse),
+    }
+    # A subprocess, not dbtRunner: dbt keeps process-global state, and the profile reads our env.
+    dbt = Path(sys.executable).with_name("dbt")  # the one installed beside this interpreter
+    return subprocess.run([str(dbt), *command], cwd=project_dir, env=env, check=False).returncode
+
+
+def _swap(new: Path, live: Path) -> None:
+    wal = _wal(new)
+    if wal.exists():  # dbt exited without a final checkpoint: fold the log into the file first
+        duckdb.connect(str(new)).execute("checkpoint").close()
+    _refuse_writer(live)
+    # A log left by a crashed writer of the old file would be replayed into the new one.
+    _wal(live).unlink(missing_ok=True)
+    os.replace(new, live)
+    directory = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # make the rename itself durable
+    finally:
+        os.close(directory)
+
+
+def _refuse_writer(live: Path) -> None:
+    """Fail if a process holds the live warehouse read-write (readers are fine)."""
+    if not live.exists():
+        return
+    try:
+        duckdb.connect(str(live), read_only=True).close()
+    except duckdb.IOException as exc:
+        if holder := _lock_holder(exc):
+            raise WarehouseError(
+                f"{live} is open read-write by {holder}; BI tools must connect read-only"
+                " (docs/bi.md). Close that connection, then run make build again."
+            ) from None
+        # Anything else (say, a damaged file) is about to be replaced anyway.
+
+
+@contextmanager
+def _read_only(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        con = duckdb.connect(str(live), read_only=True)
+    except duckdb.IOException as exc:
+        if holder := _lock_holder(exc):
+            raise WarehouseError(f"{live} is open read-write by {holder}; close it first.") from None
+        raise
+    with con:
+        yield con
+
+
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    """One build per data directory: a second one would delete the first one's file under it."""
+    with lock_file.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise WarehouseError(
+                f"another build (PID {handle.read().strip() or '?'}) is running in"
+                f" {lock_file.parent}; wait for it to finish."
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def _lock_holder(exc: duckdb.Error) -> str | None:
+    """'PID 1234' when DuckDB reports a conflicting file lock (its message names the holder)."""
+    if "Could not set lock" not in str(exc):
+        return None
+    match = re.search(r"\(PID (\d+)\)", str(exc))
+    return f"PID {match[1]}" if match else "another process"
+
+
+def _require_warehouse(paths: Paths) -> None:
+    if not paths.warehouse.exists():
+        raise WarehouseError(f"{paths.warehouse} does not exist: run make build first.")
+
+
+def _remove_database(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _wal(path).unlink(missing_ok=True)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+USAGE = "usage: python -m hubcarbon.warehouse {build [dbt args] | export | docs [dbt args]}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    command, *args = list(sys.argv[1:] if argv is None else argv) or [""]
+    paths = Paths.from_env()
+    try:
+        if command == "build":
+            build(paths, args)
+        elif command == "docs":
+            docs(paths, args)
+        elif command == "export" and not args:
+            export(paths)
+        else:
+            raise SystemExit(USAGE)
+    except WarehouseError as exc:
+        raise SystemExit(f"{command}: {exc}") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""`make bench-load`: load a generated 1,000,000-model Hub from the local imitation; print figures.
+
+    python -m pipelines.bench [--models N] [--changed-share 0.01]
+
+Runs the real loader (`python -m pipelines.load`, a child process, so its peak RSS is its own)
+against `HubReplay(Corpus.generated(...))` served from this process: a full first load, then an
+incremental rerun after touching a share of the models. The loaded data stays in
+DATA_DIR/bench/ for `make bench-build`. Prints figures only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubcarbon.settings import REPO_ROOT, Paths
+from pipelines.hub_replay import Corpus, HubReplay
+
+
+def bench_dir() -> Path:
+    """Where the benchmark's data lives (read by `hubcarbon.bench_build`)."""
+    return Paths.from_env().data_dir / "bench"
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    peak_rss_bytes: int
+    requests: Counter[str]
+    models: int
+
+    def line(self) -> str:
+        listing = self.requests["listing"]
+        details = sum(self.requests.values()) - listing
+        return (
+            f"{self.name:<22}{self.seconds:>9.1f}s{self.models / self.seconds:>12,.0f}"
+            f"{listing:>10,}{details:>10,}{self.peak_rss_bytes / 2**20:>11,.0f}"
+        )
+
+
+def _kind(entry: dict) -> str:
+    return "listing" if entry["path"].rstrip("/") == "/api/models" else "details"
+
+
+def load(name: str, hub: HubReplay, data_dir: Path, models: int) -> Run:
+    """One `python -m pipelines.load`; its stderr (progress) goes to ours."""
+    env = {**os.environ, "DATA_DIR": str(data_dir), "HF_ENDPOINT": hub.url}
+    env.pop("HF_TOKEN", None)
+    before = len(hub.requests)
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.load"], cwd=REPO_ROOT, env=env, stdout=out
+        )
+        # wait4 gives this child's own resource usage: ru_maxrss is its peak RSS in KiB.
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        summary = out.read()
+    if child.returncode:
+        raise SystemExit(f"{name}: the loader failed with exit code {child.returncode}")
+    print(summary, file=sys.stderr)
+    requests = Counter(_kind(e) for e in hub.requests[before:])
+    return Run(name, seconds, usage.ru_maxrss * 1024, requests, models)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
+    parser.add_argument("--models", type=int, default=1_000_000)
+    parser.add_argument("--reporter-share", type=float, default=0.005)
+    parser.add_argument("--changed-share", type=float, default=0.01)
+    args = parser.parse_args(argv)
+
+    data_dir = bench_dir()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    corpus = Corpus.generated(models=args.models, reporter_share=args.reporter_share)
+    with HubReplay(corpus) as hub:
+        full = load("full load", hub, data_dir, args.models)
+        changed = int(args.models * args.changed_share)
+        ids = [hub.corpus.population.record(i).api["id"] for i in range(args.models)]
+        for model_id in random.Random(0).sample(ids, changed):
+            hub.corpus.touch(model_id)
+        del ids
+        rerun = load(f"rerun, {changed:,} changed", hub, data_dir, changed)
+
+    print(f"\nhubcarbon load benchmark: {args.models:,} generated models, ")
+    print(f"{args.reporter_share:.1%} reporters, {os.cpu_count()} cores\n")
+    print(f"{'':<22}{'time':>10}{'models/s':>12}{'listing':>10}{'details':>10}{'peak MiB':>11}")
+    print(full.line())
+    print(rerun.line())
+    print(f"\nrerun / full load time: {rerun.seconds / full.seconds:.1%}")
+    print(f"loaded data kept in {data_dir} (make bench-build)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

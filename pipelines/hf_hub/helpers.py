@@ -1,0 +1,381 @@
+"""HTTP to the Hub (pagination, rate limits, retries, request counting) and row shaping."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx2
+import orjson
+import pyarrow as pa
+from huggingface_hub.utils import build_hf_headers, get_session, parse_ratelimit_headers
+
+from . import settings
+
+log = logging.getLogger("hubcarbon.load")
+
+
+class HubUnreachable(RuntimeError):
+    """The endpoint does not accept connections: nothing was loaded."""
+
+
+class HubGaveUp(RuntimeError):
+    """A request kept failing (5xx, timeouts, 429) for longer than the configured wait budget."""
+
+
+def hub_endpoint() -> str:
+    """The Hub URL, read at call time so tests can point HF_ENDPOINT at a fresh server."""
+    return os.environ.get("HF_ENDPOINT", settings.DEFAULT_ENDPOINT).rstrip("/")
+
+
+def check_reachable(endpoint: str, timeout: float = settings.CONNECT_TIMEOUT_S) -> None:
+    """Open (and close) a TCP connection: costs no API request and fails within `timeout`."""
+    parts = urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            pass
+    except OSError as err:
+        raise HubUnreachable(
+            f"Cannot reach the Hub at {endpoint} ({err.strerror or err}). Nothing was loaded. "
+            "Set HF_ENDPOINT to a reachable Hub (or mirror), or run `make demo` for the offline "
+            "pipeline on the bundled snapshot."
+        ) from None
+
+
+class HubClient:
+    """GET requests to the Hub through huggingface_hub's shared session.
+
+    Counts requests per label (the resource asking), retries 5xx/timeouts with exponential
+    backoff, waits out 429s using the `RateLimit` reset (or `Retry-After`), paces requests when
+    the remaining quota of a rate-limit bucket runs low, and gives up after `max_wait` seconds
+    spent waiting for one request. The token lives only in the request headers: never in
+    attributes dlt could serialise, nor in messages.
+    """
+
+    def __init__(self, endpoint: str, token: str | None = None, max_wait: float | None = None):
+        self.endpoint = endpoint.rstrip("/")
+        self.max_wait = settings.DEFAULT_MAX_WAIT_S if max_wait is None else max_wait
+        self.requests: Counter[str] = Counter()
+        self.rate_limit_waits = 0
+        self.rate_limit_wait_s = 0.0
+        self._headers = build_hf_headers(token=token or False, library_name="hubcarbon")
+        self._lock = threading.Lock()
+        self._next_slot: dict[str, float] = {}  # bucket -> earliest time of the next request
+        self._interval: dict[str, float] = {}  # bucket -> pacing interval while quota is low
+
+    def __repr__(self) -> str:
+        return f"HubClient({self.endpoint!r})"
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else self.endpoint + path
+
+    def get(
+        self, path: str, label: str, params: Mapping[str, Any] | None = None
+    ) -> httpx2.Response:
+        """GET with retries. Returns any final response (2xx or a non-retryable 4xx)."""
+        url = self.url(path)
+        bucket = "resolvers" if "/resolve/" in url else "api"
+        waited, attempt = 0.0, 0
+        while True:
+            attempt += 1
+            self._pace(bucket)
+            with self._lock:
+                self.requests[label] += 1
+            try:
+                response = get_session().get(
+                    url,
+                    params=params,
+                    headers=self._headers,
+                    timeout=settings.REQUEST_TIMEOUT_S,
+                    follow_redirects=True,
+                )
+            except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as e:
+                problem, delay = f"{type(e).__name__}", self._backoff(attempt)
+            else:
+                self._learn_quota(response)
+                if response.status_code not in settings.RETRY_STATUS:
+                    return response
+                problem = f"HTTP {response.status_code}"
+                delay = self._retry_delay(response, attempt)
+            if waited + delay > self.max_wait:
+                raise HubGaveUp(
+                    f"Giving up on GET {url}: {problem} after {attempt} attempts and "
+                    f"{waited:.0f}s of waiting (limit {self.max_wait:.0f}s; set "
+                    "sources.hf_hub.max_wait, or SOURCES__HF_HUB__MAX_WAIT, to wait longer)."
+                )
+            if problem == "HTTP 429":
+                with self._lock:
+                    self.rate_limit_waits += 1
+                    self.rate_limit_wait_s += delay
+                log.warning("%s: rate limited by the Hub, waiting %.0fs", label, delay)
+            else:
+                log.warning("%s: %s on %s, retry %d in %.1fs", label, problem, url, attempt, delay)
+            time.sleep(delay)
+            waited += delay
+
+    def get_json(self, path: str, label: str, params: Mapping[str, Any] | None = None) -> Any:
+        """GET a JSON document; None when the Hub answers 404 (and other client errors)."""
+        response = self.get(path, label, params)
+        if response.status_code == 404:
+            return None
+        if response.is_client_error:
+            log.warning("%s: HTTP %d for %s, skipped", label, response.status_code, path)
+            return None
+        response.raise_for_status()
+        return loads(response.content)
+
+    def paginate(
+        self, path: str, label: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[list[Any]]:
+        """Pages of a listing, following the `Link: <...>; rel="next"` header to the end.
+
+        The next page is requested as soon as its link is known, so the Hub prepares it while
+        the caller processes the current one.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_page") as prefetch:
+            pending = prefetch.submit(self.get, self.url(path), label, params)
+            while pending is not None:
+                response = pending.result()
+                response.raise_for_status()
+                # The next link already carries every query parameter.
+                url = response.links.get("next", {}).get("url")
+                pending = prefetch.submit(self.get, url, label) if url else None
+                try:
+                    yield loads(response.content)
+                except GeneratorExit:  # the caller stopped early: drop the prefetched page
+                    if pending is not None:
+                        pending.cancel()
+                    raise
+
+    @staticmethod
+    def _backoff(attempt: int) -> float:
+        return min(settings.BACKOFF_MAX_S, settings.BACKOFF_BASE_S * 2 ** (attempt - 1))
+
+    def _retry_delay(self, response: httpx2.Response, attempt: int) -> float:
+        if response.status_code == 429:
+            info = parse_ratelimit_headers(response.headers)
+            if info is not None:
+                return info.reset_in_seconds + 1.0  # +1s: the reset is rounded down to seconds
+            retry_after = response.headers.get("retry-after", "")
+            if retry_after.strip().isdigit():
+                return float(retry_after)
+        return self._backoff(attempt)
+
+    def _learn_quota(self, response: httpx2.Response) -> None:
+        """Spread the remaining quota over the rest of the window once it runs low."""
+        info = parse_ratelimit_headers(response.headers)
+        if info is None:
+            return
+        low = max(1, int((info.limit or 0) * settings.PACE_BELOW_SHARE))
+        interval = info.reset_in_seconds / (info.remaining + 1) if info.remaining < low else 0.0
+        with self._lock:
+            if interval and not self._interval.get(info.resource_type):
+                log.info(
+                    "%s quota low (%d left, reset in %ds): pacing requests",
+                    info.resource_type,
+                    info.remaining,
+                    info.reset_in_seconds,
+                )
+            self._interval[info.resource_type] = interval
+
+    def _pace(self, bucket: str) -> None:
+        with self._lock:
+            interval = self._interval.get(bucket, 0.0)
+            if not interval:
+                return
+            now = time.monotonic()
+            slot = max(now, self._next_slot.get(bucket, now))
+            self._next_slot[bucket] = slot + interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class Progress:
+    """Throttled, line-based progress on stderr: readable in a terminal and in CI logs."""
+
+    def __init__(self, resource: str, client: HubClient, unit: str = "rows"):
+        self.resource, self.client, self.unit = resource, client, unit
+        self.pages = self.rows = 0
+        self._started = self._last = time.monotonic()
+
+    def add(self, rows: int, pages: int = 0) -> None:
+        self.rows += rows
+        self.pages += pages
+        if time.monotonic() - self._last >= settings.PROGRESS_EVERY_S:
+            self.report()
+
+    def report(self, done: bool = False) -> None:
+        self._last = time.monotonic()
+        elapsed = self._last - self._started
+        log.info(
+            "%s: %s%s %s, %d requests, %d rate-limit waits (%.0fs), %.0fs",
+            self.resource,
+            "done, " if done else "",
+            f"{self.pages:,} pages, " if self.pages else "",
+            f"{self.rows:,} {self.unit}",
+            self.client.requests[self.resource],
+            self.client.rate_limit_waits,
+            self.client.rate_limit_wait_s,
+            elapsed,
+        )
+
+
+def loads(content: bytes) -> Any:
+    """Parse JSON fast; fall back to the standard library for what orjson rejects."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
+def dumps(value: Any) -> str | None:
+    """JSON text of a Hub value kept verbatim (None stays SQL NULL)."""
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits, which YAML cards can contain
+        return json.dumps(value)
+
+
+def quote_id(repo_id: str) -> str:
+    return quote(repo_id, safe="/")
+
+
+def parse_ts(value: Any) -> datetime | None:
+    """An ISO-8601 Hub timestamp (`...Z`) as an aware datetime; None if absent or malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+LISTING_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        ("author", pa.string()),
+        ("sha", pa.string()),
+        ("created_at", pa.timestamp("us", tz="UTC")),
+        ("last_modified", pa.timestamp("us", tz="UTC")),
+        ("downloads", pa.int64()),
+        ("downloads_all_time", pa.int64()),
+        ("likes", pa.int64()),
+        ("tags", pa.string()),
+        ("pipeline_tag", pa.string()),
+        ("library_name", pa.string()),
+        ("gated", pa.string()),
+        ("private", pa.bool_()),
+        ("disabled", pa.bool_()),
+        ("card_data", pa.string()),
+    ]
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):  # `gated` is false | "auto" | "manual"
+        return "true" if value else "false"
+    return str(value)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def listing_table(models: list[dict[str, Any]]) -> pa.Table:
+    """One page of `/api/models` as an Arrow table with the raw `models` columns.
+
+    Whole pages as Arrow keep dlt's normalizer out of the hot path, and the JSON columns as text
+    keep card metadata of any shape verbatim (no flattening, no variant columns).
+    """
+    columns = {
+        "id": [m["id"] for m in models],
+        "author": [_text(m.get("author")) for m in models],
+        "sha": [_text(m.get("sha")) for m in models],
+        "created_at": [parse_ts(m.get("createdAt")) for m in models],
+        "last_modified": [parse_ts(m.get("lastModified")) for m in models],
+        "downloads": [_int(m.get("downloads")) for m in models],
+        "downloads_all_time": [_int(m.get("downloadsAllTime")) for m in models],
+        "likes": [_int(m.get("likes")) for m in models],
+        "tags": [dumps(m.get("tags")) for m in models],
+        "pipeline_tag": [_text(m.get("pipeline_tag")) for m in models],
+        "library_name": [_text(m.get("library_name")) for m in models],
+        "gated": [_text(m.get("gated")) for m in models],
+        "private": [_bool(m.get("private")) for m in models],
+        "disabled": [_bool(m.get("disabled")) for m in models],
+        "card_data": [dumps(m.get("cardData")) for m in models],
+    }
+    return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
+
+
+def _is_weight_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(settings.WEIGHT_FILE_SUFFIXES) and not name.startswith(
+        settings.NON_WEIGHT_PREFIXES
+    )
+
+
+def _file_size(sibling: dict[str, Any]) -> int | None:
+    lfs = sibling.get("lfs")
+    size = lfs.get("size") if isinstance(lfs, dict) else None
+    return _int(size if size is not None else sibling.get("size"))
+
+
+def model_size_row(info: dict[str, Any]) -> dict[str, Any]:
+    """Sizes from `/api/models/{id}?blobs=true` (siblings carry sizes only with blobs=true)."""
+    siblings = [s for s in info.get("siblings") or [] if isinstance(s, dict)]
+    weights = [_file_size(s) for s in siblings if _is_weight_file(str(s.get("rfilename", "")))]
+    pytorch_bin = [_file_size(s) for s in siblings if s.get("rfilename") == "pytorch_model.bin"]
+    safetensors = info.get("safetensors")
+    return {
+        "parameters": _int(safetensors.get("total")) if isinstance(safetensors, dict) else None,
+        # Unknown (not 0) when any weight file's size is missing.
+        "weight_files_bytes": None if None in weights else sum(weights),
+        "pytorch_model_bin_bytes": pytorch_bin[0] if pytorch_bin else None,
+        "used_storage_bytes": _int(info.get("usedStorage")),
+    }
+
+
+def dataset_size_bytes(card_data: Any) -> int | None:
+    """`dataset_info.dataset_size` of a dataset card: a dict, or a list of configs to sum."""
+    info = card_data.get("dataset_info") if isinstance(card_data, dict) else None
+    configs = info if isinstance(info, list) else [info]
+    sizes = [c.get("dataset_size") for c in configs if isinstance(c, dict)]
+    sizes = [s for s in sizes if isinstance(s, int | float) and not isinstance(s, bool)]
+    return int(sum(sizes)) if sizes else None
+
+
+_DATASET_ID = re.compile(settings.DATASET_ID_PATTERN)
+
+
+def named_datasets(card_data: Any, tags: Any) -> set[str]:
+    """Dataset ids a model names: card `datasets` (a string or a list) and `dataset:` tags.
+
+    Card metadata is untrusted: anything that is not a well-formed repo id is ignored.
+    """
+    names: list[Any] = []
+    declared = card_data.get("datasets") if isinstance(card_data, dict) else None
+    names.extend(declared if isinstance(declared, list) else [declared])
+    if isinstance(tags, list):
+        prefix = "dataset:"
+        names.extend(t[len(prefix) :] for t in tags if isinstance(t, str) and t.startswith(prefix))
+    return {n.strip() for n in names if isinstance(n, str) and _DATASET_ID.match(n.strip())}

@@ -1,0 +1,78 @@
+"""Constants of the Hub source: endpoints, page sizes, fields, budgets and retry limits."""
+
+from __future__ import annotations
+
+from hubcarbon.settings import HUB_CREATED_AT_PLACEHOLDER
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+# The Hub's maximum page size for listings: one request per 1,000 models.
+PAGE_SIZE = 1000
+
+# Exactly the properties the raw tables need (`expand` returns only these, plus `id` and `_id`).
+MODEL_EXPAND = (
+    "author",
+    "sha",
+    "createdAt",
+    "lastModified",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "gated",
+    "private",
+    "disabled",
+    "cardData",
+)
+
+# The Hub computes this tag for every model whose card metadata has the key.
+EMISSIONS_TAG = "co2_eq_emissions"
+
+CREATED_AT_PLACEHOLDER = HUB_CREATED_AT_PLACEHOLDER
+
+# Per-run budgets for models that do not report emissions (reporters are always covered).
+DEFAULT_CARD_BUDGET = 2000
+DEFAULT_FIRST_COMMIT_BUDGET = 2000
+
+# Parallel detail requests. The Hub's rate limits, not this, bound the real throughput.
+DEFAULT_DETAIL_WORKERS = 8
+
+# Give up on a request once retries and rate-limit waits for it have taken this long.
+DEFAULT_MAX_WAIT_S = 900.0
+REQUEST_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 5.0
+BACKOFF_BASE_S = 1.0
+BACKOFF_MAX_S = 60.0
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+# Start pacing once fewer than this share of a rate-limit window's quota remains.
+PACE_BELOW_SHARE = 0.1
+
+# Progress lines per resource at most this often.
+PROGRESS_EVERY_S = 10.0
+
+# Files counted as model weights in `model_sizes.weight_files_bytes` (lower-cased suffixes).
+WEIGHT_FILE_SUFFIXES = (
+    ".safetensors",
+    ".bin",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".h5",
+    ".keras",
+    ".msgpack",
+    ".gguf",
+    ".ggml",
+    ".onnx",
+    ".tflite",
+    ".mlmodel",
+    ".pdparams",
+    ".nemo",
+)
+# Training-state files that share weight suffixes but are not weights (basename prefixes).
+NON_WEIGHT_PREFIXES = ("training_args", "optimizer", "scheduler", "rng_state", "scaler")
+
+# A dataset repo id as the Hub accepts it: `name` or `owner/name`.
+DATASET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$"

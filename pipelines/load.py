@@ -1,0 +1,166 @@
+"""`make load`: mine the Hub incrementally into DATA_DIR/raw.duckdb (`--full`: reconcile all).
+
+    python -m pipelines.load [--full]
+
+Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (or the dlt secret
+`sources.hf_hub.hf_token`), DATA_DIR. Tunables live in pipelines/.dlt/config.toml
+(`[sources.hf_hub]`), overridable as SOURCES__HF_HUB__<NAME> environment variables.
+
+A load is two dlt runs of the `hf_hub` source into the same pipeline: the listings first, then
+the details, which read the freshly loaded listings to fetch only what changed. A load killed
+at any point is completed by the next one: dlt first finishes the packages left pending.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# dlt reads config.toml / secrets.toml from the project dir; ours sits next to this file.
+os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parent))
+
+import dlt
+import duckdb
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from hubcarbon.settings import Paths
+from pipelines.hf_hub import DETAIL_RESOURCES, LISTING_RESOURCES, hf_hub
+from pipelines.hf_hub.helpers import (
+    HubClient,
+    HubGaveUp,
+    HubUnreachable,
+    check_reachable,
+    hub_endpoint,
+)
+
+log = logging.getLogger("hubcarbon.load")
+
+
+class RawLocked(RuntimeError):
+    """Another process holds raw.duckdb open."""
+
+
+@dataclass
+class LoadSummary:
+    requests: dict[str, int]
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        out = [f"load finished in {self.seconds:.1f}s"]
+        out += ["requests per resource:"]
+        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.requests.items())]
+        out += [f"  {'total':<22}{sum(self.requests.values()):>10,}"]
+        out += ["rows loaded per table:"]
+        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.rows.items())]
+        return out
+
+
+def check_not_locked(raw_db: Path) -> None:
+    """Fail fast, naming the holder, if another process has raw.duckdb open."""
+    if not raw_db.exists():
+        return
+    try:
+        duckdb.connect(str(raw_db)).close()
+    except duckdb.IOException as err:
+        # DuckDB's message names the holder: "... Conflicting lock is held in <exe> (PID n)".
+        raise RawLocked(
+            f"{raw_db} is locked by another process; close it and retry.\n{err}"
+        ) from None
+
+
+def make_pipeline(paths: Paths) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name="hf_hub",
+        pipelines_dir=str(paths.pipelines_dir),
+        destination=dlt.destinations.duckdb(str(paths.raw_db)),
+        dataset_name="raw_hub",
+    )
+
+
+def _token() -> str | None:
+    return os.environ.get("HF_TOKEN") or dlt.secrets.get(
+        "sources.hf_hub.hf_token", dlt.TSecretStrValue
+    )
+
+
+def _row_counts(pipeline: dlt.Pipeline) -> dict[str, int]:
+    trace = pipeline.last_trace
+    info = trace.last_normalize_info if trace else None
+    return {t: n for t, n in (info.row_counts if info else {}).items() if not t.startswith("_dlt")}
+
+
+def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
+    """Load the listings, then the details; returns request and row counts."""
+    started = time.monotonic()
+    check_reachable(endpoint)  # before any file is created
+    check_not_locked(paths.raw_db)
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    pipeline = make_pipeline(paths)
+    rows: dict[str, int] = {}
+    if pipeline.has_pending_data:
+        log.info("finishing the load packages of an interrupted load")
+        pipeline.normalize(loader_file_format="parquet")
+        pipeline.load()
+
+    max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
+    client = HubClient(endpoint, token=_token(), max_wait=max_wait)
+    kind = "full reconciliation" if full else "incremental load"
+    log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
+
+    listing = pipeline.run(
+        hf_hub(client, full=full).with_resources(*LISTING_RESOURCES), loader_file_format="parquet"
+    )
+    rows.update(_row_counts(pipeline))
+    details = hf_hub(client, full=full, listing_load_id=listing.loads_ids[-1] if full else None)
+    selected = (*DETAIL_RESOURCES, "model_deletions") if full else DETAIL_RESOURCES
+    pipeline.run(details.with_resources(*selected), loader_file_format="parquet")
+    for table, n in _row_counts(pipeline).items():
+        rows[table] = rows.get(table, 0) + n
+    return LoadSummary(dict(client.requests), rows, time.monotonic() - started)
+
+
+def _root_cause(err: BaseException) -> BaseException:
+    """dlt wraps what a resource raised (step failure > extraction error > ours)."""
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return err
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.load", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="list every model (refreshing downloads/likes) and record deleted models",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    log.setLevel(logging.INFO)  # our progress lines; libraries stay at WARNING
+    endpoint = hub_endpoint()
+    try:
+        summary = run_load(Paths.from_env(), endpoint, full=args.full)
+    except (HubUnreachable, RawLocked) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except PipelineStepFailed as err:
+        cause = _root_cause(err)
+        if isinstance(cause, HubGaveUp):
+            print(f"error: {cause}", file=sys.stderr)
+            return 3
+        raise
+    print("\n".join(summary.lines()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""A small raw_hub schema, shaped exactly like the dlt loader's tables (docs/architecture.md).
+
+Rows are modelled on real Hub cards: every shape in which `co2_eq_emissions` is written (bare number,
+dict, misspelled keys, list of dicts, strings with units, placeholders, zeros, junk), AutoTrain and
+template card bodies, deleted models, placeholder creation dates.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+LOAD_ID = "1764374400.123456"
+CREATED_AT_PLACEHOLDER = "2022-03-02T23:29:04Z"
+
+_DDL = """
+create schema if not exists raw_hub;
+create table raw_hub._dlt_loads (
+    load_id varchar, schema_name varchar, status bigint, inserted_at timestamptz,
+    schema_version_hash varchar);
+create table raw_hub.models (
+    id varchar, author varchar, sha varchar, created_at timestamptz, last_modified timestamptz,
+    downloads bigint, downloads_all_time bigint, likes bigint, tags json, pipeline_tag varchar,
+    library_name varchar, gated varchar, private boolean, disabled boolean, card_data json,
+    _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.emission_reporters as select * from raw_hub.models limit 0;
+create table raw_hub.model_deletions (
+    id varchar, deleted_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_cards (
+    model_id varchar, sha varchar, status varchar, card_text varchar, fetched_at timestamptz,
+    _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_sizes (
+    model_id varchar, sha varchar, parameters bigint, weight_files_bytes bigint,
+    pytorch_model_bin_bytes bigint, used_storage_bytes bigint, fetched_at timestamptz,
+    _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.dataset_sizes (
+    dataset_id varchar, sha varchar, status varchar, dataset_size_bytes bigint,
+    used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_first_commits (
+    model_id varchar, first_commit_id varchar, first_commit_at timestamptz, fetched_at timestamptz,
+    _dlt_load_id varchar, _dlt_id varchar);
+"""
+
+AUTOTRAIN_BODY = """
+# Model Trained Using AutoTrain
+
+- Problem type: Binary Classification
+- Model ID: 123456
+- CO2 Emissions (in grams): {co2}
+
+## Validation Metrics
+
+- Loss: 0.21
+- Accuracy: 0.9{acc}
+- Precision: 0.91
+- Recall: 0.95
+- AUC: 0.97
+- F1: 0.93
+"""
+
+TEMPLATE_BODY = """
+## Environmental Impact
+
+Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute).
+
+- **Hardware Type:** {hardware}
+- **Hours used:** {hours}
+- **Cloud Provider:** {cloud}
+- **Compute Region:** {region}
+- **Carbon Emitted:** {carbon}
+"""
+
+MORE = "[More Information Needed]"
+
+
+def _model(model_id, *, card=None, tags=(), created=None, modified="2023-01-10T10:00:00Z",
+           downloads=10, likes=0, pipeline_tag="text-classification", library="transformers"):
+    co2 = card is not None and "co2_eq_emissions" in card
+    all_tags = [*tags, *(["co2_eq_emissions"] if co2 else []), "region:us"]
+    if pipeline_tag:
+        all_tags.append(pipeline_tag)
+    return {
+        "id": model_id, "author": model_id.split("/")[0] if "/" in model_id else None,
+        "sha": f"sha-{model_id}", "created_at": created or "2022-06-01T00:00:00Z",
+        "last_modified": modified, "downloads": downloads, "downloads_all_time": downloads * 5,
+        "likes": likes, "tags": json.dumps(all_tags), "pipeline_tag": pipeline_tag,
+        "library_name": library, "gated": "false", "private": False, "disabled": False,
+        "card_data": None if card is None else json.dumps(card),
+    }
+
+
+# (model row, card text or None, sizes or None)
+MODELS = [
+    # --- the study's anchors
+    (_model("distilbert/distilgpt2", tags=["gpt2", "pytorch", "transformers"], downloads=1172830,
+            likes=170, pipeline_tag="text-generation", created=CREATED_AT_PLACEHOLDER,
+            card={"datasets": ["openwebtext"], "co2_eq_emissions": {
+                "emissions": 149200, "source": "mlco2.github.io/impact",
+                "training_type": "pretraining", "geographical_location": "Iowa, USA",
+                "hardware_used": "8 16GB V100"}}),
+     None, (81912576, 352833716, 352833716, 2_000_000_000)),
+    (_model("bigscience/bloom", tags=["bloom", "pytorch"], downloads=5000, likes=4000,
+            pipeline_tag="text-generation",
+            card={"co2_eq_emissions": {
+                "emissions": 24_700_000, "source": "Estimating the Carbon Footprint of BLOOM, a "
+                "176B Parameter Language Model. https://arxiv.org/abs/2211.02001",
+                "training_type": "pre-training", "geographical_location": "Orsay, France",
+                "hardware_used": "384 A100 80GB GPUs"}}),
+     None, (176_000_000_000, 360_000_000_000, None, 375_000_000_000)),
+    # --- AutoTrain / AutoNLP: bare number (AutoNLP 2021) and dict (AutoTrain 2022-23)
+    (_model("abhishek/autonlp-imdb-1", tags=["autonlp", "pytorch"],
+            created="2021-10-12T08:00:00Z", card={"co2_eq_emissions": 12.99,
+                                                   "datasets": ["abhishek/autonlp-data-imdb"]}),
+     AUTOTRAIN_BODY.format(co2="12.99", acc="4"), (None, 438_000_000, 438_000_000, None)),
+    (_model("user/autotrain-news-2", tags=["autotrain", "pytorch"],
+            created="2023-02-11T08:00:00Z", card={"co2_eq_emissions": {"emissions": 1.3987}}),
+     AUTOTRAIN_BODY.format(co2="1.3987", acc="1"), (110_000_000, 440_000_000, 440_000_000, None)),
+    (_model("user/autotrain-zero-3", tags=["autotrain"], created="2023-03-01T08:00:00Z",
+            card={"co2_eq_emissions": {"emissions": 0}}),
+     AUTOTRAIN_BODY.format(co2="0", acc="0"), None),
+    (_model("user/autotrain-vision-4", tags=["autotrain", "vit"], created="2023-03-05T08:00:00Z",
+            pipeline_tag="image-classification", card={"co2_eq_emissions": {"emissions": 0.73}}),
+     AUTOTRAIN_BODY.format(co2="0.73", acc="7"), (86_000_000, 343_000_000, None, None)),
+    # --- hand-written dicts with units, misspelled keys, lists of dicts
+    (_model("lab/codecarbon-kg", tags=["sentence-transformers", "feature-extraction"],
+            pipeline_tag="sentence-similarity",
+            card={"co2_eq_emissions": {"emissions": "1.2 kgCO2eq", "source": "codecarbon",
+                                       "training_type": "fine-tuning", "on_cloud": False,
+                                       "cpu_model": "AMD EPYC 7B12", "hours_used": 0.4,
+                                       "hardware_used": "1 x NVIDIA A100-SXM4-40GB"}}),
+     None, None),
+    (_model("lab/misspelled-keys", card={"co2_eq_emissions": {
+        "Emissions": "3,5 g", "Source": "Code Carbon", "geographic_location": "Eemshaven, "
+        "Netherlands, Europe (GCP)", "hardware used": "1 TPU v3-8 VM", "Training Type": "fine tuning"}}),
+     None, None),
+    (_model("lab/list-of-dicts", card={"co2_eq_emissions": [
+        {"emissions": "0.5 t"}, {"source": "CarbonTracker"}, {"training_type": "pretraining + fine-tuning"},
+        {"geographical_location": "us-east-1"}, {"hardware_used": "4xRTX 3090"}]}),
+     None, None),
+    (_model("lab/tons-string", card={"co2_eq_emissions": "~2.3 metric tons CO2e"}), None, None),
+    (_model("lab/mg-string", card={"co2_eq_emissions": "**450 mg**"}), None, None),
+    (_model("lab/grams-of-co2", card={"co2_eq_emissions": "1,234.5 (in grams of CO2)"}), None, None),
+    (_model("lab/yaml-underscore-string", card={"co2_eq_emissions": "24_700_000"}), None, None),
+    (_model("lab/eco2ai", card={"co2_eq_emissions": {"emissions": 17.4, "source": "eco2AI"}}),
+     None, None),
+    (_model("lab/google-cloud", card={"co2_eq_emissions": {
+        "emissions": 80.1, "source": "Google Cloud Platform Carbon Footprint",
+        "geographical_location": "europe-west4"}}), None, None),
+    # --- placeholders, empty, junk
+    (_model("lab/tbd", card={"co2_eq_emissions": "TBD"}), None, None),
+    (_model("lab/null-value", card={"co2_eq_emissions": None}), None, None),
+    (_model("lab/empty-string", card={"co2_eq_emissions": ""}), None, None),
+    (_model("lab/template-key", card={"co2_eq_emissions": {"emissions": MORE}}), None, None),
+    (_model("lab/negative", card={"co2_eq_emissions": -5}), None, None),
+    (_model("lab/kwh", card={"co2_eq_emissions": "12 kWh"}), None, None),
+    (_model("lab/range", card={"co2_eq_emissions": "10-20 kg"}), None, None),
+    (_model("lab/huge", card={"co2_eq_emissions": "5e7 t"}), None, None),
+    (_model("lab/words", card={"co2_eq_emissions": "a lot"}), None, None),
+    # --- claims in the card body only
+    (_model("lab/template-kg", card={"license": "mit"}, tags=["text-generation"]),
+     TEMPLATE_BODY.format(hardware="8 x A100", hours="12", cloud="AWS", region="us-east-1",
+                          carbon="4.8 kg CO2eq"), None),
+    (_model("lab/template-placeholder", card={"license": "mit"}),
+     TEMPLATE_BODY.format(hardware=MORE, hours=MORE, cloud=MORE, region=MORE, carbon=MORE), None),
+    (_model("lab/hardware-only", card={"license": "mit"}, pipeline_tag="automatic-speech-recognition"),
+     TEMPLATE_BODY.format(hardware="1 NVIDIA T4", hours="3", cloud="Google Cloud",
+                          region="europe-west1", carbon=MORE), None),
+    # --- no emissions at all
+    (_model("plain/no-card", card=None, pipeline_tag=None, library=None), None, None),
+    (_model("plain/rl-agent", card={"tags": ["deep-reinforcement-learning"]},
+            tags=["reinforcement-learning", "stable-baselines3"], pipeline_tag="reinforcement-learning"),
+     None, None),
+    (_model("plain/multi-domain", card={"license": "mit"},
+            tags=["feature-extraction", "bert"], pipeline_tag="feature-extraction"), None, None),
+    (_model("plain/optimized", card={"license": "mit"}, tags=["distilled", "optimized"]), None, None),
+    (_model("plain/deleted", card=None, created="2021-05-01T00:00:00Z"), None, None),
+]
+
+DELETED = {"plain/deleted": "2023-04-01T00:00:00Z"}
+FIRST_COMMITS = {"distilbert/distilgpt2": "2019-10-03T10:00:00Z",
+                 "abhishek/autonlp-imdb-1": "2021-10-12T08:00:00Z"}
+DATASETS = {"openwebtext": 39_769_494_896, "abhishek/autonlp-data-imdb": 1_000_000}
+
+
+def write_raw_hub(path: Path) -> None:
+    """Create the raw_hub tables in the DuckDB file at `path` and fill them."""
+    now = datetime(2023, 4, 5, tzinfo=UTC)
+    with duckdb.connect(str(path)) as con:
+        con.execute(_DDL)
+        con.execute("insert into raw_hub._dlt_loads values (?, 'hf_hub', 0, ?, 'h')", [LOAD_ID, now])
+        for i, (row, card_text, sizes) in enumerate(MODELS):
+            values = [*row.values(), LOAD_ID, f"dlt-{i}"]
+            con.execute(f"insert into raw_hub.models values ({', '.join('?' * len(values))})", values)
+            if "co2_eq_emissions" in json.loads(row["tags"]):
+                con.execute(
+                    f"insert into raw_hub.emission_reporters values ({', '.join('?' * len(values))})",
+                    values,
+                )
+            if card_text is not None:
+                con.execute(
+                    "insert into raw_hub.model_cards values (?, ?, 'ok', ?, ?, ?, ?)",
+                    [row["id"], row["sha"], card_text, now, LOAD_ID, f"card-{i}"],
+                )
+            if sizes is not None:
+                con.execute(
+                    "insert into raw_hub.model_sizes values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [row["id"], row["sha"], *sizes, now, LOAD_ID, f"size-{i}"],
+                )
+        con.execute(
+            "insert into raw_hub.model_cards values ('plain/no-card', 'sha-plain/no-card', 'missing',"
+            " null, ?, ?, 'card-missing')", [now, LOAD_ID])
+        for model_id, deleted_at in DELETED.items():
+            con.execute("insert into raw_hub.model_deletions values (?, ?, ?, ?)",
+                        [model_id, deleted_at, LOAD_ID, f"del-{model_id}"])
+        for model_id, first_at in FIRST_COMMITS.items():
+            con.execute("insert into raw_hub.model_first_commits values (?, 'c0', ?, ?, ?, ?)",
+                        [model_id, first_at, now, LOAD_ID, f"fc-{model_id}"])
+        for dataset_id, size in DATASETS.items():
+            con.execute("insert into raw_hub.dataset_sizes values (?, 's', 'ok', ?, ?, ?, ?, ?)",
+                        [dataset_id, size, size, now, LOAD_ID, f"ds-{dataset_id}"])

@@ -1,0 +1,232 @@
+"""`make check` on a real warehouse: junk is quarantined and warned about, broken marts block.
+
+One real pipeline run is shared by the module: the local Hub imitation serves the bundled snapshot
+plus a small generated population, with junk injected the way real cards write it, and the real
+commands (`python -m pipelines.load`, `python -m hubcarbon.warehouse build`,
+`python -m expectations.checkpoint`) run as subprocesses with DATA_DIR in a temporary directory,
+exactly as `make load build check` does. Tampering tests copy the built warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hubcarbon.settings import REPO_ROOT, Paths
+from pipelines.hub_replay import Corpus, HubReplay
+
+POPULATION = 2_000  # generated non-reporters beside the snapshot's reporters: enough, and quick
+
+# model id -> (co2_eq_emissions as written on the card, the status dbt must give it)
+JUNK = {
+    "junk-lab/negative-emissions": ({"emissions": -3.2, "source": "CodeCarbon"}, "negative"),
+    "junk-lab/banana-emissions": ("12 bananas", "unknown_unit"),
+    "junk-lab/absurd-emissions": ({"emissions": "3e15 g"}, "implausible_magnitude"),
+    "junk-lab/range-emissions": ({"emissions": "10-20 kg"}, "range"),
+}
+# Written in kg by CodeCarbon, read as grams: plausible, so it stays a fact, and is warned about.
+CODECARBON_KG = "junk-lab/codecarbon-in-kg"
+CODECARBON_KG_CARD = {
+    "emissions": 0.0042,
+    "source": "codecarbon",
+    "training_type": "fine-tuning",
+    "hardware_used": "1 x NVIDIA T4",
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """A data directory after load, build and check."""
+
+    data_dir: Path
+    check: subprocess.CompletedProcess[str]
+
+    @property
+    def warehouse(self) -> Path:
+        return Paths(self.data_dir).warehouse
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, list(params)).fetchall()
+
+
+def command_env(data_dir: Path, endpoint: str, scratch: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN" and not k.startswith("SOURCES__")}
+    env.update(
+        DATA_DIR=str(data_dir),
+        HF_ENDPOINT=endpoint,
+        HF_HUB_DISABLE_TELEMETRY="1",
+        # Budgets large enough that one load reads every card of the small corpus.
+        SOURCES__HF_HUB__CARD_BUDGET="100000",
+        SOURCES__HF_HUB__FIRST_COMMIT_BUDGET="100000",
+        # dbt's target/ and logs/ stay out of dbt_project/, which concurrent runs share.
+        DBT_TARGET_PATH=str(scratch / "target"),
+        DBT_LOG_PATH=str(scratch / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+def run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def check(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`make check` on ``data_dir``; needs no Hub."""
+    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
+    return run("expectations.checkpoint", env={**env, "DATA_DIR": str(data_dir)})
+
+
+def load_build_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    for module, *args in (("pipelines.load",), ("hubcarbon.warehouse", "build")):
+        done = run(module, *args, env=env)
+        assert done.returncode == 0, f"{module}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return run("expectations.checkpoint", env=env)
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[HubReplay]:
+    corpus = Corpus.bundled(population=POPULATION)
+    for model_id, (emissions, _) in JUNK.items():
+        corpus.add_model(model_id, card_data={"co2_eq_emissions": emissions}, readme="# junk\n")
+    corpus.add_model(
+        CODECARBON_KG, card_data={"co2_eq_emissions": CODECARBON_KG_CARD}, readme="# kg\n"
+    )
+    with HubReplay(corpus) as replay:
+        yield replay
+
+
+@pytest.fixture(scope="module")
+def pipeline_env(hub: HubReplay, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("expectations")
+    return command_env(root / "data", hub.url, root / "dbt")
+
+
+@pytest.fixture(scope="module")
+def first_run(pipeline_env: dict[str, str]) -> Run:
+    """Load, build and check the corpus with its junk; the first check of this data directory."""
+    return Run(Path(pipeline_env["DATA_DIR"]), load_build_check(pipeline_env))
+
+
+def section(stdout: str, description: str) -> str:
+    """The summary lines of one failing expectation: its description and its examples."""
+    lines = stdout.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(description):
+            return "\n".join(lines[i : i + 2])
+    raise AssertionError(f"no failing expectation {description!r} in:\n{stdout}")
+
+
+def test_junk_is_quarantined_with_its_reason_and_warned_about(first_run: Run) -> None:
+    assert first_run.check.returncode == 0, first_run.check.stdout + first_run.check.stderr
+    warned = section(first_run.check.stdout, "card emission value is junk and was quarantined")
+    assert warned.lstrip().startswith("warning")
+    for model_id, (_, reason) in JUNK.items():
+        assert f"{model_id} ({reason})" in warned
+
+    quarantined = first_run.query(
+        "select model_id, quarantine_reason, co2_eq_emissions_raw from marts.quarantined_emissions "
+        "where model_id like 'junk-lab/%'"
+    )
+    assert {m: reason for m, reason, _ in quarantined} == {m: r for m, (_, r) in JUNK.items()}
+    assert all(raw for *_, raw in quarantined), quarantined
+    for mart in ("fct_model_emissions", "efficiency_labels"):
+        kept = first_run.query(f"select model_id from marts.{mart} where model_id like 'junk-%'")
+        assert kept == [(CODECARBON_KG,)], mart
+
+
+def test_codecarbon_value_in_kg_is_kept_and_warned_about(first_run: Run) -> None:
+    warned = section(
+        first_run.check.stdout, "CodeCarbon value below 1 g: likely kilograms written as grams"
+    )
+    assert f"{CODECARBON_KG} (0.0042)" in warned
+    grams = first_run.query(
+        "select co2_eq_emissions_g from marts.fct_model_emissions where model_id = ?", CODECARBON_KG
+    )
+    assert grams == [(pytest.approx(0.0042),)]
+
+
+def test_check_reports_its_data_docs(first_run: Run) -> None:
+    lines = first_run.check.stdout.splitlines()
+    docs = next(line for line in lines if line.startswith("Data Docs"))
+    index = Path(docs.split("file://", 1)[1])
+    assert index.is_file() and index.is_relative_to(Paths(first_run.data_dir).checks_dir)
+    assert "warehouse" in index.read_text()
+
+
+def test_unit_fix_between_loads_is_warned_about(
+    first_run: Run, hub: HubReplay, pipeline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The author corrects kg to g: the next check sees the value jump x1000 and says so."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(first_run.data_dir, data_dir)  # keeps raw.duckdb, dlt state, checks/
+    hub.corpus.set_card_data(
+        CODECARBON_KG, {"co2_eq_emissions": {**CODECARBON_KG_CARD, "emissions": 4.2}}
+    )
+    second = load_build_check({**pipeline_env, "DATA_DIR": str(data_dir)})
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    warned = section(second.stdout, "value changed ~x1000 since the previous check (a kg/g fix?)")
+    assert f"{CODECARBON_KG} (1000" in warned
+
+
+def test_tampered_warehouse_fails_and_names_the_models(first_run: Run, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    tampered = Paths(data_dir).warehouse
+    shutil.copyfile(first_run.warehouse, tampered)
+    with duckdb.connect(str(tampered)) as con:
+        negative, deleted = (
+            model_id
+            for (model_id,) in con.execute(
+                "select model_id from marts.fct_model_emissions "
+                "where emissions_parse_status <> 'zero_not_measured' order by model_id limit 2"
+            ).fetchall()
+        )
+        (labelled,) = con.execute(
+            "select model_id from marts.reporting_classification "
+            "where emissions_status = 'no_claim' order by model_id limit 1"
+        ).fetchone()
+        con.execute(
+            "update marts.fct_model_emissions set co2_eq_emissions_g = -co2_eq_emissions_g "
+            "where model_id = ?",
+            [negative],
+        )
+        con.execute("delete from marts.fct_model_emissions where model_id = ?", [deleted])
+        con.execute(
+            "insert into marts.efficiency_labels by name "
+            "select ? as model_id, 'A' as efficiency_label",
+            [labelled],
+        )
+
+    done = check(data_dir)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    assert "FAILED" in out
+    assert negative in section(out, "grams are >= 0 and physically plausible (<= 1e+10 g)")
+    assert deleted in section(out, "a reporter is in fct_model_emissions")
+    assert labelled in section(out, "A-E labels exist only for reporters")
+    for description in ("a reporter is in", "A-E labels exist only for reporters"):
+        assert section(out, description).lstrip().startswith("CRITICAL")
+
+
+def test_missing_warehouse_exits_2_and_says_what_to_run(tmp_path: Path) -> None:
+    done = check(tmp_path / "empty")
+    assert done.returncode == 2
+    assert "make build" in done.stderr and "make demo" in done.stderr

@@ -1,0 +1,167 @@
+"""Rate limits, server faults, kill -9, secrets, hostile card metadata, no network, a lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hubcarbon.settings import REPO_ROOT
+from pipelines.hub_replay import Corpus, Faults, HubReplay
+
+from .loader import load_ok, loader_env, query, run_load, snapshot
+
+# Small enough for a few full loads per test; details limited to the reporters.
+POPULATION = 300
+REPORTERS_ONLY = {"SOURCES__HF_HUB__CARD_BUDGET": "0", "SOURCES__HF_HUB__FIRST_COMMIT_BUDGET": "0"}
+
+
+def corpus() -> Corpus:
+    return Corpus.bundled(population=POPULATION, seed=1)
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> dict[str, list[tuple]]:
+    """The raw tables of an uninterrupted, fault-free load of `corpus()`."""
+    data_dir = tmp_path_factory.mktemp("baseline") / "data"
+    with HubReplay(corpus()) as hub:
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+    return snapshot(data_dir / "raw.duckdb")
+
+
+def test_429_storm_and_5xx_faults_end_with_the_same_tables(baseline, data_dir):
+    # 30 requests per 1-second window and one request in ten failing with 502/503/504.
+    with HubReplay(corpus(), rate_limit=(30, 1.0), faults=Faults(rate=0.1, seed=3)) as hub:
+        done = load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+        statuses = {e["status"] for e in hub.requests}
+    assert {429, 503} <= statuses or {429, 502} <= statuses
+    assert "rate limited by the Hub" in done.stderr
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
+    with HubReplay(corpus(), faults=Faults(rate=1.0)) as hub:
+        done = run_load(data_dir, hub.url, SOURCES__HF_HUB__MAX_WAIT="3")
+    assert done.returncode != 0
+    assert "Giving up on GET" in done.stderr and "max_wait" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _serve(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
+    log = tmp / "requests.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.hub_replay", "serve",
+         "--population", str(POPULATION), "--seed", "1", "--log", str(log)],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert server.stdout is not None
+    return server, server.stdout.readline().strip(), log
+
+
+def _kill_when(data_dir: Path, url: str, ready) -> None:
+    """Start a load and kill -9 it as soon as `ready()` holds (or let it finish)."""
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.load"],
+        cwd=REPO_ROOT,
+        env=loader_env(data_dir, url, **REPORTERS_ONLY),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while loader.poll() is None and not ready():
+        time.sleep(0.005)
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+
+
+def test_kill_9_at_any_point_then_rerun_equals_an_uninterrupted_load(baseline, tmp_path):
+    server, url, log = _serve(tmp_path)
+    data_dir = tmp_path / "data"
+
+    def requests() -> int:
+        return log.read_text().count("\n") if log.exists() else 0
+
+    def after(n: int):
+        start = requests()
+        return lambda: requests() >= start + n
+
+    def loading() -> bool:  # a package normalized and being loaded into raw.duckdb
+        return any((data_dir / "dlt" / "hf_hub" / "load" / "normalized").glob("*/*"))
+
+    try:
+        for ready in (after(1), after(40), loading, loading):
+            _kill_when(data_dir, url, ready)
+        load_ok(data_dir, url, **REPORTERS_ONLY)
+    finally:
+        server.terminate()
+        server.wait()
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_token_never_leaks(tmp_path, data_dir):
+    token = "hf_SECRETtokenNEVERtoBEstored0123456789"
+    with HubReplay(corpus(), log_path=tmp_path / "requests.jsonl") as hub:
+        by_env = load_ok(data_dir, hub.url, HF_TOKEN=token, **REPORTERS_ONLY)
+        by_secret = load_ok(
+            data_dir, hub.url, "--full", SOURCES__HF_HUB__HF_TOKEN=token, **REPORTERS_ONLY
+        )
+        # Every request carried it...
+        assert all(e["auth"] for e in hub.requests)
+    # ... and it is nowhere else: not in DuckDB, not in dlt's state, schemas or traces, not in logs.
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "trace.pickle" for p in files)
+    leaks = [p for p in files if token.encode() in p.read_bytes()]
+    assert leaks == []
+    for done in (by_env, by_secret):
+        assert token not in done.stdout + done.stderr
+
+
+def test_card_metadata_of_any_shape_is_kept_verbatim(data_dir):
+    hostile = {
+        "co2_eq_emissions": [{"emissions": "5 kg"}, None, 3],
+        "datasets": {"not": "a list"},
+        "huge": "x" * 300_000,
+        'weird key: with/slash ü \u00e9 "quotes"': {"deep": [[[{"n": None}]]], "": 0},
+        "numbers": [0, -1, 1.5e300, 2**70, True],
+        "tags": "not-a-list",
+    }
+    corpus_ = corpus()
+    ids = [corpus_.add_model(f"hostile/m{i}", card_data=card).api["id"]
+           for i, card in enumerate([hostile, {"co2_eq_emissions": "TBD"}, {"": ""}])]  # fmt: skip
+    with HubReplay(corpus_) as hub:
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+    stored = dict(
+        query(
+            data_dir / "raw.duckdb",
+            "select id, card_data from raw_hub.models where id like 'hostile/%'",
+        )
+    )
+    assert json.loads(stored[ids[0]]) == hostile
+    assert json.loads(stored[ids[1]]) == {"co2_eq_emissions": "TBD"}
+    assert json.loads(stored[ids[2]]) == {"": ""}
+
+
+def test_offline_endpoint_fails_fast_and_writes_nothing(data_dir):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{s.getsockname()[1]}"
+    done = run_load(data_dir, endpoint, timeout=30)
+    assert done.returncode == 2
+    assert endpoint in done.stderr and "HF_ENDPOINT" in done.stderr and "make demo" in done.stderr
+    assert not data_dir.exists()
+
+
+def test_a_locked_raw_file_fails_fast_naming_the_holder(data_dir):
+    data_dir.mkdir(parents=True)
+    with HubReplay(corpus()) as hub, duckdb.connect(str(data_dir / "raw.duckdb")):
+        done = run_load(data_dir, hub.url, timeout=60)
+        assert hub.requests == []
+    assert done.returncode == 2
+    assert "raw.duckdb is locked" in done.stderr and f"PID {os.getpid()}" in done.stderr
