@@ -14,6 +14,7 @@ DBT    := cd dbt_project && ../$(VENV)/bin/dbt
 
 FULL ?=
 LOAD_ARGS := $(if $(FULL),--full,)
+DBT_ARGS ?=
 
 .PHONY: help install load build check all demo test lint export docs reproduce report bench-load bench-build clean
 
@@ -22,7 +23,8 @@ help: ## show this help
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 (load)."
+	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 (load),"
+	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions')."
 
 .uv/bin/uv:
 	python3 -m venv .uv && .uv/bin/pip install --quiet uv
@@ -37,7 +39,7 @@ load: $(STAMP) ## mine the Hub incrementally into DATA_DIR/raw.duckdb (FULL=1: f
 	$(PY) -m pipelines.load $(LOAD_ARGS)
 
 build: $(STAMP) ## dbt build (seeds, models, tests) into a new warehouse, swapped in atomically
-	$(PY) -m hubcarbon.warehouse build
+	$(PY) -m hubcarbon.warehouse build $(DBT_ARGS)
 
 check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a critical expectation
 	$(PY) -m expectations.checkpoint

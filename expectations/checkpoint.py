@@ -13,24 +13,17 @@ Exit codes: 0 all critical expectations pass (warnings allowed), 1 a critical on
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import textwrap
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import great_expectations as gx
 
-from expectations.suites import Frame, frames
+from expectations.suites import Frame, frames, sql_string
 from hubcarbon.settings import Paths
-
-# GX phones home unless told otherwise; the check must work offline and stay quiet.
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-
-import great_expectations as gx  # (after the analytics switch above)
 
 CHECKPOINT = "warehouse"
 EXAMPLES = 10  # failing rows GX keeps per expectation (results, Data Docs)
@@ -56,7 +49,8 @@ class Outcome:
     severity: str
     description: str
     success: bool
-    detail: str
+    detail: str  # "n of N (share)", the observed value, or the error
+    examples: tuple[str, ...] = ()  # "model_id (value)"
 
 
 def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None:
@@ -71,7 +65,7 @@ def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None
     with con:
         for frame in selected:
             target = out_dir / f"{frame.name}.parquet"
-            con.execute(f"copy ({frame.sql}) to '{target}' (format parquet)")
+            con.execute(f"copy ({frame.sql}) to {sql_string(str(target))} (format parquet)")
 
 
 def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) -> tuple[Any, str]:
@@ -88,7 +82,7 @@ def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) ->
         suite = context.suites.add_or_update(
             gx.ExpectationSuite(
                 name=frame.name,
-                expectations=[e.copy(deep=True) for e in frame.expectations],
+                expectations=frame.expectations,
                 meta={"notes": frame.description},
             )
         )
@@ -112,25 +106,28 @@ def _columns(config: Any) -> list[str]:
     return [config.kwargs[k] for k in ("column", "column_A", "column_B") if k in config.kwargs]
 
 
-def _examples(config: Any, result: dict[str, Any]) -> str:
-    """`model (value), …` from the failing rows GX kept, or the observed value."""
-    columns = _columns(config)
-    rows = result.get("unexpected_rows")
-    if rows is None:
-        rows = []
-    elif hasattr(rows, "to_dict"):  # pandas batches hand back a DataFrame
-        rows = rows.to_dict("records")
-    shown = []
-    for row in rows[:SHOWN]:
-        key = row.get("model_id") or row.get("reconciliation") or "?"
-        values = ", ".join(f"{row[c]}" for c in columns if c in row and c != "model_id")
-        shown.append(f"{key} ({values})" if values else str(key))
-    if shown:
-        count, total = result.get("unexpected_count"), result.get("element_count")
-        return f"{count:,} of {total:,} ({count / total:.0%}): " + ", ".join(shown)
+def _detail(result: dict[str, Any]) -> str:
+    if result.get("unexpected_count"):
+        count, total = result["unexpected_count"], result["element_count"]
+        return f"{count:,} of {total:,} ({count / total:.1%}):"
     if "observed_value" in result:
         return f"observed {result['observed_value']}"
     return ""
+
+
+def _examples(config: Any, result: dict[str, Any]) -> tuple[str, ...]:
+    """``model_id (checked values)`` of the first failing rows GX kept."""
+    rows = result.get("unexpected_rows")
+    if rows is None:
+        return ()
+    if hasattr(rows, "to_dict"):  # pandas batches hand back a DataFrame
+        rows = rows.to_dict("records")
+    columns = [c for c in _columns(config) if c != "model_id"]
+    return tuple(
+        f"{row.get('model_id') or row.get('reconciliation')} "
+        f"({', '.join(str(row[c]) for c in columns)})"
+        for row in rows[:SHOWN]
+    )
 
 
 def outcomes(checkpoint_result: Any) -> list[Outcome]:
@@ -149,10 +146,23 @@ def outcomes(checkpoint_result: Any) -> list[Outcome]:
                     severity="critical" if error else str(config.severity.value),
                     description=description,
                     success=bool(item.success) and not error,
-                    detail=f"error: {error}" if error else _examples(config, item.result),
+                    detail=f"error: {error}" if error else _detail(item.result),
+                    examples=() if error else _examples(config, item.result),
                 )
             )
     return found
+
+
+def _wrap(outcome: Outcome, width: int = 100, indent: str = " " * 11) -> list[str]:
+    """The detail, then the examples, broken only between examples so that none is split."""
+    lines = [indent + outcome.detail] if outcome.detail else []
+    for i, example in enumerate(outcome.examples):
+        text = example + ("," if i < len(outcome.examples) - 1 else "")
+        if lines and len(lines[-1]) + 1 + len(text) <= width:
+            lines[-1] += " " + text
+        else:
+            lines.append(f"{indent}  {text}")
+    return lines
 
 
 def summary(found: list[Outcome], data_docs: str) -> str:
@@ -167,9 +177,7 @@ def summary(found: list[Outcome], data_docs: str) -> str:
     for label, group in (("CRITICAL", critical), ("warning ", warned)):
         for o in group:
             lines.append(f"  {label} [{o.frame}] {o.description}")
-            lines += textwrap.wrap(
-                o.detail, width=100, initial_indent=" " * 11, subsequent_indent=" " * 13
-            )
+            lines += _wrap(o)
     lines.append(f"Data Docs: {data_docs}")
     lines.append(
         "FAILED: a critical expectation does not hold; the warehouse must not be used."
@@ -200,9 +208,7 @@ def main() -> int:
     except duckdb.Error as error:  # a mart or column the contract promises is missing
         print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
         return 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # GX deprecation chatter, not ours to fix
-        result, data_docs = run_checkpoint(checks_dir, selected, frames_dir)
+    result, data_docs = run_checkpoint(checks_dir, selected, frames_dir)
     found = outcomes(result)
     print(summary(found, data_docs))
     if any(not o.success and o.severity == "critical" for o in found):

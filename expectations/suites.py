@@ -93,8 +93,13 @@ def _values(mapping: dict[str, float]) -> str:
     return f"(values {rows})"
 
 
+def sql_string(text: str) -> str:
+    """``text`` as a SQL string literal (paths may contain quotes)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _sql_list(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
+    return ", ".join(sql_string(value) for value in values)
 
 
 # GX reports failing rows in frame order: newest changes first, so the examples a summary shows are
@@ -209,7 +214,7 @@ def _emissions() -> Frame:
                 mostly=UNIT_STATED_MOSTLY,
                 row_condition=measured,
                 severity=WARNING,
-                description="reporters state their unit (else grams are assumed, per the spec)",
+                description="reporters whose unit had to be assumed (grams, per the spec)",
             ),
         ],
     )
@@ -218,7 +223,7 @@ def _emissions() -> Frame:
 def _emission_changes(previous: str | None) -> Frame:
     # Before the first successful check there is nothing to compare: an empty frame, same shape.
     previous_sql = (
-        f"select model_id, co2_eq_emissions_g from read_parquet('{previous}')"
+        f"select model_id, co2_eq_emissions_g from read_parquet({sql_string(previous)})"
         if previous
         else "select model_id, co2_eq_emissions_g from marts.fct_model_emissions limit 0"
     )
@@ -242,7 +247,7 @@ def _emission_changes(previous: str | None) -> Frame:
                 min_value=CHANGE_RATIO_BOUNDS[0],
                 max_value=CHANGE_RATIO_BOUNDS[1],
                 severity=WARNING,
-                description="value changed ~x1000 since the previous check (a kg/g fix?)",
+                description="value changed x100 or more since the previous check (a kg/g fix?)",
             ),
         ],
     )

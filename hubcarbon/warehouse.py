@@ -1,4 +1,4 @@
-"""The warehouse BI tools read: built beside the live file and swapped in; Parquet exports; dbt docs.
+"""The warehouse BI tools read: built beside the live file, then swapped in; exports; dbt docs.
 
     python -m hubcarbon.warehouse build [dbt args]   # make build [DBT_ARGS=...]
     python -m hubcarbon.warehouse export             # make export
@@ -31,16 +31,19 @@ from hubcarbon.settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
+DBT = Path(sys.executable).with_name("dbt")  # the dbt installed beside this interpreter
 
 
 class WarehouseError(Exception):
     """A failure the user can act on; the message says how."""
 
 
-def build(
-    paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR
-) -> Path:
-    """Build a new warehouse from ``raw.duckdb`` and swap it in; returns the live path."""
+def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    """Build a new warehouse from ``raw.duckdb`` and swap it in; returns the live path.
+
+    Every build starts from an empty file, so a dbt selection in ``dbt_args`` must include the
+    parents of what it selects (``--select +fct_model_emissions``).
+    """
     started = time.monotonic()
     if not paths.raw_db.exists():
         raise WarehouseError(f"{paths.raw_db} does not exist: run make load (or make demo) first.")
@@ -54,8 +57,8 @@ def build(
         code = _dbt(["build", *dbt_args], new, paths.data_dir, project_dir)
         if code != 0:
             raise WarehouseError(
-                f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is untouched."
-                f" The failed build is kept for inspection at {new}."
+                f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
+                f" untouched. The failed build is kept for inspection at {new}."
             )
         _swap(new, paths.warehouse)
     size_mb = paths.warehouse.stat().st_size / 1e6
@@ -68,7 +71,7 @@ def build(
 
 
 def export(paths: Paths) -> list[Path]:
-    """Write every table of ``marts`` to ``exports/<mart>.parquet``, each file replaced atomically."""
+    """Write every table of ``marts`` to ``exports/<mart>.parquet``, each replaced atomically."""
     _require_warehouse(paths)
     paths.exports_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -116,14 +119,15 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
     with tempfile.TemporaryDirectory(prefix=".docs-", dir=paths.data_dir) as scratch:
         snapshot = Path(scratch) / paths.warehouse.name  # same basename: dbt's database name
         shutil.copyfile(paths.warehouse, snapshot)
-        code = _dbt(["docs", "generate", "--static", *dbt_args], snapshot, paths.data_dir, project_dir)
+        command = ["docs", "generate", "--static", *dbt_args]
+        code = _dbt(command, snapshot, paths.data_dir, project_dir)
     if code != 0:
         raise WarehouseError(f"dbt docs generate failed (exit {code}); see dbt's output above.")
     target = project_dir / os.environ.get("DBT_TARGET_PATH", "target")
     page = target / "static_index.html"
     print(
         f"docs: open {page} in a browser (self-contained), or serve {target / 'index.html'}"
-        f" with: cd {project_dir} && dbt docs serve --port 8080"
+        f" with: cd {project_dir} && {DBT} docs serve --port 8080"
     )
     return page
 
@@ -175,8 +179,7 @@ def _dbt(command: Sequence[str], warehouse: Path, data_dir: Path, project_dir: P
         "HUBCARBON_WAREHOUSE": str(warehouse),
     }
     # A subprocess, not dbtRunner: dbt keeps process-global state, and the profile reads our env.
-    dbt = Path(sys.executable).with_name("dbt")  # the one installed beside this interpreter
-    return subprocess.run([str(dbt), *command], cwd=project_dir, env=env, check=False).returncode
+    return subprocess.run([str(DBT), *command], cwd=project_dir, env=env, check=False).returncode
 
 
 def _swap(new: Path, live: Path) -> None:
@@ -215,7 +218,7 @@ def _read_only(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(str(live), read_only=True)
     except duckdb.IOException as exc:
         if holder := _lock_holder(exc):
-            raise WarehouseError(f"{live} is open read-write by {holder}; close it first.") from None
+            raise WarehouseError(f"{live} is open read-write by {holder}; close it.") from None
         raise
     with con:
         yield con

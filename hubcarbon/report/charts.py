@@ -45,8 +45,9 @@ STYLE = {
     "legend.frameon": False,
     "figure.dpi": 96,
 }
-WIDE = (7.2, 3.0)
-SQUARE = (4.6, 3.6)
+# Charts keep their natural size (points), so text is the same size in every chart.
+WIDE = (9.0, 3.2)
+SQUARE = (6.2, 4.6)
 
 
 def grams(value: float, _pos: object = None, digits: int = 6) -> str:
@@ -72,32 +73,42 @@ def line_chart(
     percent: bool = False,
     log_y: bool = False,
     y_format=None,
+    every: int = 1,
 ) -> str:
-    """One line per series; each series is indexed by month (a string such as '2022-03')."""
+    """One line per series; each series is indexed by month (a string such as '2022-03').
+
+    The x axis is the calendar: a period without data is a gap in its line, not a skipped tick.
+    ``every``: months per period (3 for series indexed by the first month of each quarter).
+    """
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=WIDE)
-        months = sorted({month for s in series.values() for month in s.index})
-        position = {month: i for i, month in enumerate(months)}
+        first = min(_month_number(m) for s in series.values() for m in s.index)
+        last = max(_month_number(m) for s in series.values() for m in s.index)
         for colour, (name, s) in zip(PALETTE, series.items(), strict=False):
+            # Reindexed on every month, so a missing month breaks the line (NaN) instead of
+            # drawing a straight segment across it.
+            values = pd.Series(s.to_numpy(), index=[_month_number(m) for m in s.index])
+            values = values.reindex(range(first, last + 1, every))
             ax.plot(
-                [position[m] for m in s.index],
-                s.to_numpy(),
+                values.index,
+                values.to_numpy(),
                 marker="o",
-                markersize=2.5,
-                linewidth=1.4,
+                markersize=3.5,
+                linewidth=1.5,
                 color=colour,
                 label=name,
             )
-        _month_axis(ax, months)
+        _month_axis(ax, first, last)
         if log_y:
             ax.set_yscale("log")
         if percent:
+            ax.set_ylim(bottom=0)  # a share's baseline is zero, or small shares look large
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         elif y_format:
             ax.yaxis.set_major_formatter(FuncFormatter(y_format))
         ax.set_ylabel(ylabel)
-        if len(series) > 1:
-            ax.legend(loc="upper left", ncols=min(len(series), 4), fontsize=9)
+        if len(series) > 1:  # above the plot, never over a line
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(series), 6))
         return _svg(fig, fig_id)
 
 
@@ -131,6 +142,7 @@ def bar_chart(
             )
         if log_x:
             ax.set_xscale("log")
+            ax.set_xlim(left=0.7)  # bars start near 1, so a count of a few still shows
         ax.set_xlim(right=ax.get_xlim()[1] * (8 if log_x else 1.25))  # room for the annotation
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
@@ -202,7 +214,7 @@ def box_plot(fig_id: str, groups: Mapping[str, np.ndarray], *, xlabel: str) -> s
         )
         ax.invert_yaxis()
         ax.set_xscale("log")
-        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=12))
+        ax.xaxis.set_major_locator(LogLocator(base=1000, numticks=12))  # mg, g, kg, t
         ax.xaxis.set_major_formatter(FuncFormatter(grams))
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
@@ -214,7 +226,7 @@ def loglog_scatter(fig_id: str, x: np.ndarray, y: np.ndarray, *, xlabel: str, yl
     lx, ly = np.log10(x), np.log10(y)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SQUARE)
-        ax.scatter(x, y, s=9, alpha=0.5, color=PALETTE[0], edgecolors="none")
+        ax.scatter(x, y, s=18, alpha=0.55, color=PALETTE[0], edgecolors="none")
         if len(x) >= 3 and np.ptp(lx) > 0:
             slope, intercept = np.polyfit(lx, ly, 1)
             grid = np.linspace(lx.min(), lx.max(), 50)
@@ -237,17 +249,24 @@ def loglog_scatter(fig_id: str, x: np.ndarray, y: np.ndarray, *, xlabel: str, yl
         return _svg(fig, fig_id)
 
 
-def _month_axis(ax, months: Sequence[str]) -> None:
-    """Label every month on short ranges, otherwise January and July only, so labels never clash."""
-    step = 1 if len(months) <= 18 else 6
-    ticks = [i for i, m in enumerate(months) if step == 1 or m[5:] in ("01", "07")]
-    ax.set_xticks(ticks, [months[i] for i in ticks], rotation=45, ha="right", fontsize=8.5)
-    ax.set_xlim(-0.5, len(months) - 0.5)
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month_axis(ax, first: int, last: int) -> None:
+    """At most about a dozen labels: every month, quarter, half-year or year, on round months."""
+    step = next(step for step in (1, 3, 6, 12, 24, 60) if (last - first) / step <= 12)
+    ticks = [m for m in range(first, last + 1) if m % step == 0] or [first]
+    if step < 12:
+        labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in ticks]
+        ax.set_xticks(ticks, labels, rotation=45, ha="right")
+    else:
+        ax.set_xticks(ticks, [str(m // 12) for m in ticks])
+    ax.set_xlim(first - 0.5, last + 0.5)
 
 
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
 
 def _svg(fig, fig_id: str) -> str:
@@ -255,8 +274,7 @@ def _svg(fig, fig_id: str) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = _METADATA.sub("", _XML_PROLOGUE.sub("", buffer.getvalue(), count=1))
-    # The viewBox keeps the aspect ratio; CSS sets the width, so the chart follows the column.
-    svg = _SIZE.sub(rf'<svg\1 role="img" aria-labelledby="{fig_id}-title"', svg, count=1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{fig_id}-title" ', 1)
     return (
         svg.replace(' id="', f' id="{fig_id}-')
         .replace("url(#", f"url(#{fig_id}-")

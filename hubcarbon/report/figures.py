@@ -45,13 +45,14 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 # rq2_emissions_distributions)
 
 
-def _share_series(con, segment_type: str) -> tuple[dict[str, pd.Series], int]:
+def _share_series(con, segment_type: str, period: str) -> tuple[dict[str, pd.Series], int]:
     frame = _df(
         con,
-        "select strftime(created_month, '%Y-%m') as month,"
-        " coalesce(segment, 'Not Specified') as segment, models_created, reporting_share"
+        f"select strftime(date_trunc('{period}', created_month), '%Y-%m') as month,"
+        " coalesce(segment, 'Not Specified') as segment, sum(models_created) as models_created,"
+        " sum(models_reporting) / sum(models_created) as reporting_share"
         " from marts.rq1_reporting_share_monthly"
-        f" where segment_type = '{segment_type}' order by month",
+        f" where segment_type = '{segment_type}' group by all order by month",
     )
     series = {
         str(name): part.set_index("month")["reporting_share"]
@@ -60,10 +61,15 @@ def _share_series(con, segment_type: str) -> tuple[dict[str, pd.Series], int]:
     return series, int(frame["models_created"].sum())
 
 
-def _share_figure(fig_id: str, title: str, caption: str, segment_type: str) -> FigureFn:
+def _share_figure(
+    fig_id: str, title: str, caption: str, segment_type: str, period: str = "month"
+) -> FigureFn:
     def figure(con) -> Figure:
-        series, n = _share_series(con, segment_type)
-        chart = charts.line_chart(fig_id, series, ylabel="share reporting", percent=True)
+        series, n = _share_series(con, segment_type, period)
+        every = {"month": 1, "quarter": 3}[period]
+        chart = charts.line_chart(
+            fig_id, series, ylabel="share reporting", percent=True, every=every
+        )
         return Figure(fig_id, "rq1", title, caption, n, chart)
 
     figure.__name__ = fig_id
@@ -79,9 +85,11 @@ reporting_share_overall = _share_figure(
 )
 reporting_share_by_domain = _share_figure(
     "rq1-share-domain",
-    "Share reporting CO\u2082 per month, by application domain",
-    "Each line: a domain's reporting models over that domain's new models per month.",
+    "Share reporting CO\u2082 per quarter, by application domain",
+    "Each line: a domain's reporting models over that domain's new models per quarter (per"
+    " month, small domains are mostly noise).",
     "domain",
+    period="quarter",
 )
 reporting_share_autotrain = _share_figure(
     "rq1-share-autotrain",
@@ -248,7 +256,15 @@ def correlation_table(con) -> Figure:
             )
         )
     body = _html_table(
-        ["CO\u2082e against", "n", "Pearson r (log-log)", "95 % CI", "n", "Spearman \u03c1"], rows
+        [
+            "CO\u2082e against",
+            "n (both > 0)",
+            "Pearson r (log-log)",
+            "95 % CI",
+            "n",
+            "Spearman \u03c1",
+        ],
+        rows,
     )
     return Figure(
         "rq2-correlations",
@@ -311,8 +327,7 @@ def reporting_levels(con) -> Figure:
         "cls-reporting-levels",
         "classifications",
         "Reporting classification: models per level",
-        "Every model on the Hub, by how completely its card reports emissions (study.md §3a;"
-        " log scale).",
+        "Every model on the Hub, by how completely its card reports emissions (log scale).",
         int(counts.sum()),
         charts.bar_chart("cls-reporting-levels", counts, xlabel="models", log_x=True),
     )

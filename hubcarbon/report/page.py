@@ -37,7 +37,7 @@ a { color: var(--accent); }
 figure { margin: 1.75rem 0 0; padding: 1rem 1.25rem 1.1rem; border: 1px solid var(--rule);
          border-radius: 6px; break-inside: avoid; }
 figcaption p { color: var(--muted); font-size: .92rem; }
-figure svg { display: block; width: 100%; height: auto; margin: .75rem 0 .25rem; }
+figure svg { display: block; max-width: 100%; height: auto; margin: .75rem 0 .25rem; }
 .meta { font-size: .8rem; color: var(--muted); font-variant-numeric: tabular-nums; }
 table.numbers { border-collapse: collapse; margin: .75rem 0 .5rem; width: 100%;
                 font-variant-numeric: tabular-nums; font-size: .95rem; }

@@ -145,16 +145,19 @@ def hf_hub(
         progress = Progress(name, client, unit="models")
         query = {"sort": "lastModified", "limit": settings.PAGE_SIZE, **params}
         query["expand"] = list(settings.MODEL_EXPAND)
-        for page in client.paginate("/api/models", name, params=query):
-            models = page
-            if since is not None:
-                # Inclusive: models modified at the cursor instant are merged again, not lost.
-                models = [m for m in page if (parse_ts(m.get("lastModified")) or since) >= since]
+
+        def fresh(model: dict[str, Any]) -> bool:
+            # Inclusive: models modified at the cursor instant are merged again, not lost.
+            return since is None or (parse_ts(model.get("lastModified")) or since) >= since
+
+        def past_cursor(page: list[dict[str, Any]]) -> bool:
+            return bool(page) and not fresh(page[-1])  # the oldest model ends the page
+
+        for page in client.paginate("/api/models", name, params=query, last=past_cursor):
+            models = [m for m in page if fresh(m)]
             if models:
                 yield listing_table(models)
             progress.add(len(models), pages=1)
-            if len(models) < len(page):
-                break  # past the cursor: every later page is older
         progress.report(done=True)
 
     listing_columns = _columns(tags="json", card_data="json")  # verbatim, never flattened

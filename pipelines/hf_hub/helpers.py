@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -137,27 +137,29 @@ class HubClient:
         return loads(response.content)
 
     def paginate(
-        self, path: str, label: str, params: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        label: str,
+        params: Mapping[str, Any] | None = None,
+        last: Callable[[list[Any]], bool] | None = None,
     ) -> Iterator[list[Any]]:
-        """Pages of a listing, following the `Link: <...>; rel="next"` header to the end.
+        """Pages of a listing, following the `Link: <...>; rel="next"` header to the end, or
+        to the first page for which `last(page)` holds.
 
-        The next page is requested as soon as its link is known, so the Hub prepares it while
-        the caller processes the current one.
+        The next page is requested before the current one is yielded, so the Hub prepares it
+        while the caller processes this one.
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_page") as prefetch:
             pending = prefetch.submit(self.get, self.url(path), label, params)
             while pending is not None:
                 response = pending.result()
                 response.raise_for_status()
+                page = loads(response.content)
                 # The next link already carries every query parameter.
                 url = response.links.get("next", {}).get("url")
-                pending = prefetch.submit(self.get, url, label) if url else None
-                try:
-                    yield loads(response.content)
-                except GeneratorExit:  # the caller stopped early: drop the prefetched page
-                    if pending is not None:
-                        pending.cancel()
-                    raise
+                done = not url or (last is not None and last(page))
+                pending = None if done else prefetch.submit(self.get, url, label)
+                yield page
 
     @staticmethod
     def _backoff(attempt: int) -> float:

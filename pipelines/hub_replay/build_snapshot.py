@@ -38,7 +38,12 @@ from pipelines.hub_replay.records import PLACEHOLDER_CREATED_AT, git_blob_sha, i
 STUDY_EXTRACT = datetime(2023, 4, 5, tzinfo=UTC)  # the study's full-Hub extract
 EXTRACT_2026 = datetime(2026, 4, 15, tzinfo=UTC)
 # Canonical models whose author the 2026 extract cannot give us.
-KNOWN_AUTHORS = {"distilgpt2": "distilbert", "dalle-mini": "dalle-mini", "dalle-mega": "dalle-mini"}
+KNOWN_AUTHORS = {
+    "distilgpt2": "distilbert",
+    "dalle-mini": "dalle-mini",
+    "dalle-mega": "dalle-mini",
+    **dict.fromkeys(("it5-small", "it5-base", "it5-large"), "gsarti"),
+}
 # Messy co2 shapes real cards have (hub_api.md §4), as basis points of the non-curated reporters,
 # chosen by a hash of the id. Order matters only for reproducibility.
 MESSY = [
@@ -192,9 +197,21 @@ def read_study(data: Path, by_name: dict[str, list[str]]) -> dict[str, Reporter]
     curated: dict[str, list] = {}
     for r in clean.itertuples():
         curated.setdefault(r.modelId, []).append(r)
+    # A few curated models (it5-small/base/large) are missing from HFCO2: read them as HFCO2 rows.
+    missing = clean[~clean.modelId.isin(co2.modelId)]
+    metrics = [
+        repr({k: getattr(r, k) for k in ("accuracy", "f1", "rouge1", "rougeL")})
+        for r in missing.itertuples()
+    ]
+    missing = (
+        missing.rename(columns={"hardware_used": "environment"})
+        .copy()  # HFClean's 138 columns come fragmented
+        .assign(performance_metrics=metrics)
+        .reindex(columns=co2.columns)
+    )
     out: dict[str, Reporter] = {}
     seen: set[tuple] = set()
-    for row in co2.itertuples():
+    for row in [*co2.itertuples(), *missing.itertuples()]:
         datasets = [d for d in _literal(row.datasets, []) if d]
         metrics = {
             k: v for k, v in _literal(row.performance_metrics, {}).items() if not _missing(v)
@@ -591,7 +608,7 @@ def build(data: Path, out: Path) -> dict:
     # No name, no mtime in the gzip header: identical bytes on every build.
     with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
         for row in models + datasets:
-            gz.write(json.dumps(row, sort_keys=True, ensure_ascii=False).encode() + b"\n")
+            gz.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
     stats["bytes"] = out.stat().st_size
     stats["sha1"] = git_blob_sha(out.read_bytes())
     return stats

@@ -25,7 +25,6 @@ from pipelines.hub_replay.records import (
 
 # The reference "now" of every corpus: fixed so that a seed always gives the same corpus.
 CORPUS_NOW_MS = ms("2026-11-01T00:00:00.000Z")
-_START_MS = ms("2020-01-01T00:00:00.000Z")
 
 # (pipeline_tag, domain word for names, main library, share of the Hub)
 TASKS: list[tuple[str, str, str, float]] = [
@@ -207,6 +206,11 @@ def _monthly_weights() -> tuple[np.ndarray, np.ndarray]:
     return starts, weights / weights.sum()
 
 
+def _optional(rng: np.random.Generator, n: int, share: float, choices: int) -> np.ndarray:
+    """A code in ``range(choices)`` for ``share`` of the rows, -1 (absent) for the others."""
+    return np.where(rng.random(n) < share, rng.integers(0, choices, n), -1).astype(np.int16)
+
+
 class Population:
     """``size`` synthetic models; ``reporter_share`` of them carry AutoTrain-style co2 metadata."""
 
@@ -257,15 +261,9 @@ class Population:
             np.where(roll < 0.07, other_lib, main_lib),
         ).astype(np.int16)
         self.arch = rng.integers(0, 1 << 16, n).astype(np.int32)
-        self.dataset = np.where(rng.random(n) < 0.35, rng.integers(0, len(DATASETS), n), -1).astype(
-            np.int16
-        )
-        self.language = np.where(
-            rng.random(n) < 0.4, rng.integers(0, len(LANGUAGES), n), -1
-        ).astype(np.int16)
-        self.license = np.where(rng.random(n) < 0.6, rng.integers(0, len(LICENSES), n), -1).astype(
-            np.int16
-        )
+        self.dataset = _optional(rng, n, 0.35, len(DATASETS))
+        self.language = _optional(rng, n, 0.4, len(LANGUAGES))
+        self.license = _optional(rng, n, 0.6, len(LICENSES))
         self.n_authors = max(20, n // 12)
         self.author = np.floor(self.n_authors * rng.random(n) ** 2.5).astype(np.int32)
 

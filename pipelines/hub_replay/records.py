@@ -95,7 +95,7 @@ class Commit:
         return item
 
 
-@dataclass
+@dataclass(slots=True)
 class ModelRecord:
     """One model: its API object plus what the API derives from the repository.
 

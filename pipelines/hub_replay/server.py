@@ -339,6 +339,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             path = unquote(split.path) if "%2F" in split.path else split.path
             params = parse_qs(split.query, keep_blank_values=True)
             bucket = "resolvers" if "/resolve/" in path else "api"
+            started = time.perf_counter()
             headers: dict[str, str] = {}
             if hub.latency_s:
                 time.sleep(hub.latency_s)
@@ -359,13 +360,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             if not isinstance(body, bytes):
                 body = orjson.dumps(body)
                 headers.setdefault("Content-Type", "application/json; charset=utf-8")
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            # Logged before answering, so a client that got its answer finds it in the log.
             hub._record(
                 {
                     "time": time.time(),
@@ -375,8 +370,16 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     "status": status,
                     "auth": "Authorization" in self.headers,  # presence only, never the value
                     "bucket": bucket,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 }
             )
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
 
         def _route(self, path: str, params):
             base_url = f"http://{self.headers.get('Host') or hub.url.removeprefix('http://')}"

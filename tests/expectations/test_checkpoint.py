@@ -9,6 +9,7 @@ exactly as `make load build check` does. Tampering tests copy the built warehous
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -22,8 +23,13 @@ import pytest
 
 from hubcarbon.settings import REPO_ROOT, Paths
 from pipelines.hub_replay import Corpus, HubReplay
+from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
+from pipelines.hub_replay.population import Population
 
-POPULATION = 2_000  # generated non-reporters beside the snapshot's reporters: enough, and quick
+# Every 6th model of the bundled snapshot (~450 real reporters, every card shape still there) and a
+# few generated non-reporters: realistic, and one load + build takes well under a minute.
+SNAPSHOT_SAMPLE_EVERY = 6
+POPULATION = 500
 
 # model id -> (co2_eq_emissions as written on the card, the status dbt must give it)
 JUNK = {
@@ -101,7 +107,8 @@ def load_build_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def hub() -> Iterator[HubReplay]:
-    corpus = Corpus.bundled(population=POPULATION)
+    models, datasets = load_snapshot(SNAPSHOT_PATH)
+    corpus = Corpus(models[::SNAPSHOT_SAMPLE_EVERY], datasets, Population(POPULATION))
     for model_id, (emissions, _) in JUNK.items():
         corpus.add_model(model_id, card_data={"co2_eq_emissions": emissions}, readme="# junk\n")
     corpus.add_model(
@@ -128,7 +135,8 @@ def section(stdout: str, description: str) -> str:
     lines = stdout.splitlines()
     for i, line in enumerate(lines):
         if line.rstrip().endswith(description):
-            return "\n".join(lines[i : i + 2])
+            examples = itertools.takewhile(lambda x: x.startswith(" " * 11), lines[i + 1 :])
+            return "\n".join([line, *examples])
     raise AssertionError(f"no failing expectation {description!r} in:\n{stdout}")
 
 
@@ -181,7 +189,9 @@ def test_unit_fix_between_loads_is_warned_about(
     second = load_build_check({**pipeline_env, "DATA_DIR": str(data_dir)})
 
     assert second.returncode == 0, second.stdout + second.stderr
-    warned = section(second.stdout, "value changed ~x1000 since the previous check (a kg/g fix?)")
+    warned = section(
+        second.stdout, "value changed x100 or more since the previous check (a kg/g fix?)"
+    )
     assert f"{CODECARBON_KG} (1000" in warned
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import httpx2
 import pytest
 from huggingface_hub import HfApi
@@ -14,6 +16,17 @@ from pipelines.hub_replay.records import LIST_DEFAULT_FIELDS, LIST_FULL_FIELDS
 EXPAND = ["cardData", "lastModified", "createdAt", "sha", "author", "downloads", "tags"]
 
 
+def _follow(url: str) -> list[dict]:
+    """Every item of a listing, following rel="next" links on one keep-alive connection."""
+    items = []
+    with httpx2.Client() as client:
+        while url:
+            response = client.get(url)
+            items += response.json()
+            url = response.links.get("next", {}).get("url")
+    return items
+
+
 @pytest.fixture(scope="module")
 def snapshot_models():
     return load_snapshot(SNAPSHOT_PATH)[0]
@@ -21,7 +34,9 @@ def snapshot_models():
 
 def test_filter_co2_lists_exactly_the_models_with_the_metadata_key(api, snapshot_models):
     listed = list(api.list_models(filter="co2_eq_emissions", cardData=True))
-    expected = {m.id for m in snapshot_models if "co2_eq_emissions" in (m.api.get("cardData") or {})}
+    expected = {
+        m.id for m in snapshot_models if "co2_eq_emissions" in (m.api.get("cardData") or {})
+    }
     assert {m.id for m in listed} == expected
     assert all("co2_eq_emissions" in m.card_data for m in listed)
 
@@ -37,17 +52,16 @@ def test_pagination_follows_link_headers_in_keyset_order(api, hub):
     assert stamps == sorted(stamps, reverse=True)
 
 
-@pytest.mark.parametrize("sort", ["createdAt", "lastModified", "downloads", "likes", "trendingScore", "id"])
+@pytest.mark.parametrize(
+    "sort", ["createdAt", "lastModified", "downloads", "likes", "trendingScore", "id"]
+)
 def test_every_sort_is_descending_with_id_tiebreak(hub, sort):
-    items, url = [], f"{hub.url}/api/models?sort={sort}&limit=1000&expand[]={sort}"
-    if sort == "id":
-        url = f"{hub.url}/api/models?sort=id&limit=1000"
-    while url:
-        response = httpx2.get(url)
-        items += response.json()
-        url = response.links.get("next", {}).get("url")
+    url = f"{hub.url}/api/models?sort={sort}&limit=1000" + (
+        "" if sort == "id" else f"&expand[]={sort}"
+    )
+    items = _follow(url)
     keys = [(item[sort], item["_id"]) for item in items]
-    for (value, oid), (next_value, next_oid) in zip(keys, keys[1:], strict=False):
+    for (value, oid), (next_value, next_oid) in itertools.pairwise(keys):
         assert value > next_value or (value == next_value and oid < next_oid)
     assert len({item["id"] for item in items}) == len(items)
 
@@ -97,10 +111,6 @@ def test_keyset_cursor_is_stable_under_concurrent_modification(fresh_corpus):
         first = httpx2.get(f"{hub.url}/api/models?sort=lastModified&limit=100")
         moved = everything[150]  # on the second page, about to move to the very top
         fresh_corpus.touch(moved)
-        rest, url = [], first.links["next"]["url"]
-        while url:
-            response = httpx2.get(url)
-            rest += [item["id"] for item in response.json()]
-            url = response.links.get("next", {}).get("url")
+        rest = [item["id"] for item in _follow(first.links["next"]["url"])]
     served = [item["id"] for item in first.json()] + rest
     assert served == [i for i in everything if i != moved]

@@ -20,12 +20,12 @@ from pipelines.hub_replay import Corpus, Faults, HubReplay
 from .loader import load_ok, loader_env, query, run_load, snapshot
 
 # Small enough for a few full loads per test; details limited to the reporters.
-POPULATION = 300
+MODELS, REPORTER_SHARE, SEED = 400, 0.05, 1
 REPORTERS_ONLY = {"SOURCES__HF_HUB__CARD_BUDGET": "0", "SOURCES__HF_HUB__FIRST_COMMIT_BUDGET": "0"}
 
 
 def corpus() -> Corpus:
-    return Corpus.bundled(population=POPULATION, seed=1)
+    return Corpus.generated(MODELS, reporter_share=REPORTER_SHARE, seed=SEED)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +58,8 @@ def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
 def _serve(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
     log = tmp / "requests.jsonl"
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.hub_replay", "serve",
-         "--population", str(POPULATION), "--seed", "1", "--log", str(log)],
+        [sys.executable, "-m", "pipelines.hub_replay", "serve", "--generated", str(MODELS),
+         "--reporter-share", str(REPORTER_SHARE), "--seed", str(SEED), "--log", str(log)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert server.stdout is not None

@@ -1,107 +1,45 @@
-"""Fixtures for the serving tests: a real dlt raw file, a real dbt build, real reader processes.
+"""Fixtures of the serving tests: real dlt raw files, real dbt builds, real reader processes.
 
-The dbt project is a temporary copy of ``dbt_project/`` (its profile, config and macros) whose
-models are replaced by one small staging view and one mart over ``raw_hub.models``, so these tests
-exercise the build machinery independently of the project's evolving models.
+Most tests build a temporary copy of ``dbt_project/`` (its profile, config and macros) whose models
+are replaced by one staging view and one mart over ``raw_hub.models`` (serving_support.py): they
+exercise the build machinery independently of the project's evolving models. ``pipeline_built`` is
+the whole real pipeline, for what must hold on the project's own marts.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import dlt
 import pytest
+from serving_support import MODELS_V1, load_raw, write_tiny_project
 
 from hubcarbon import warehouse
-from hubcarbon.settings import DBT_PROJECT_DIR, Paths
+from hubcarbon.settings import REPO_ROOT, Paths
+from pipelines.hub_replay import Corpus, HubReplay
 
-HERE = Path(__file__).parent
-
-MODELS_V1 = [
-    {"id": "org/alpha", "downloads": 10, "created_at": "2022-05-01T10:00:00+00:00"},
-    {"id": "org/beta", "downloads": 25, "created_at": "2023-02-11T08:30:00+00:00"},
-]
-MODELS_V2 = [*MODELS_V1, {"id": "lab/gamma", "downloads": 7, "created_at": "2024-09-30T00:00:00+00:00"}]
-# A null key fails the mart's not_null test, so `dbt build` fails after the models were built.
-MODELS_BROKEN = [*MODELS_V1, {"id": None, "downloads": 1, "created_at": "2024-01-01T00:00:00+00:00"}]
-
-MART = "tiny_models"
-MART_DESCRIPTION = "One row per model on the Hub (serving-test mart)."
-COLUMN_DESCRIPTIONS = {
-    "model_id": "The Hub repo id, e.g. bigscience/bloom.",
-    "downloads": "Downloads in the last 30 days.",
-    "created_at": "When the repo was created (UTC).",
-}
-
-STAGING_SQL = """\
-select
-    id as model_id,
-    downloads,
-    created_at
-from {{ source('raw_hub', 'models') }}
-"""
-MART_SQL = "select model_id, downloads, created_at from {{ ref('stg_tiny__models') }}\n"
-
-
-def _schema_yml() -> str:
-    columns = [
-        {"name": name, "description": text, **({"data_tests": ["not_null"]} if i == 0 else {})}
-        for i, (name, text) in enumerate(COLUMN_DESCRIPTIONS.items())
-    ]
-    return json.dumps(  # JSON is YAML
-        {
-            "version": 2,
-            "sources": [{"name": "raw_hub", "schema": "raw_hub", "tables": [{"name": "models"}]}],
-            "models": [{"name": MART, "description": MART_DESCRIPTION, "columns": columns}],
-        },
-        indent=2,
-    )
+# Generated non-reporters beside the bundled snapshot's real reporters: every mart gets rows.
+POPULATION = 500
 
 
 @pytest.fixture(scope="session", autouse=True)
-def dbt_scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def dbt_scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Keep dbt's target/ and logs/ out of dbt_project/, which other runs use concurrently."""
     scratch = tmp_path_factory.mktemp("dbt")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DBT_TARGET_PATH", str(scratch / "target"))
         mp.setenv("DBT_LOG_PATH", str(scratch / "logs"))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        yield
+        yield scratch
 
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project") / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR,
-        root,
-        ignore=shutil.ignore_patterns(
-            "models", "seeds", "tests", "snapshots", "analyses", "target", "logs"
-        ),
-    )
-    (root / "models" / "staging").mkdir(parents=True)
-    (root / "models" / "marts").mkdir()
-    (root / "models" / "staging" / "stg_tiny__models.sql").write_text(STAGING_SQL)
-    (root / "models" / "marts" / f"{MART}.sql").write_text(MART_SQL)
-    (root / "models" / "marts" / "_marts.yml").write_text(_schema_yml())
-    return root
-
-
-def load_raw(paths: Paths, rows: list[dict]) -> None:
-    """What `make load` does, in miniature: dlt writes raw_hub.models into raw.duckdb."""
-    pipeline = dlt.pipeline(
-        pipeline_name="serving_test",
-        pipelines_dir=str(paths.pipelines_dir),
-        destination=dlt.destinations.duckdb(str(paths.raw_db)),
-        dataset_name=warehouse.RAW_SCHEMA,
-    )
-    pipeline.run(rows, table_name="models", write_disposition="replace")
+    return write_tiny_project(tmp_path_factory.mktemp("project") / "dbt_project")
 
 
 @pytest.fixture(scope="session")
@@ -120,39 +58,21 @@ def clone(built: Paths, tmp_path: Path) -> Paths:
     return Paths(tmp_path / "data")
 
 
-class Holder:
-    """A process holding a DuckDB file open (see holder.py), driven line by line."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def ask(self, command: str) -> str:
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        return self.process.stdout.readline().strip()
-
-    def rows(self, sql: str) -> list[list]:
-        answer = self.ask(sql)
-        assert not answer.startswith("error:"), answer
-        return json.loads(answer)
-
-
-@contextmanager
-def hold(path: Path, mode: str = "read_only") -> Iterator[Holder]:
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "holder.py"), str(path), mode],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout and process.stdout.readline().strip() == "ready"
-        yield Holder(process)
-    finally:
-        process.kill()
-        process.wait()
+@pytest.fixture(scope="session")
+def pipeline_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The real loader mines the local Hub imitation, then the project's own `dbt build` runs."""
+    paths = Paths(tmp_path_factory.mktemp("pipeline"))
+    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}  # the imitation needs none
+    with HubReplay(Corpus.bundled(population=POPULATION)) as hub:
+        env.update(DATA_DIR=str(paths.data_dir), HF_ENDPOINT=hub.url)
+        loaded = subprocess.run(
+            [sys.executable, "-m", "pipelines.load"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert loaded.returncode == 0, f"the loader failed:\n{loaded.stderr[-3000:]}"
+    warehouse.build(paths)
+    return paths

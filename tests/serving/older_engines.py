@@ -19,18 +19,17 @@ import pytest
 
 from hubcarbon.settings import REPO_ROOT
 
-# The oldest Python client that opens storage v1.4.0, and the oldest CLI on PyPI (1.4.4).
-OLDEST_PYTHON = "duckdb==1.4.0"
-OLDEST_CLI = "duckdb-cli==1.4.*"
+# The oldest Python client that opens storage v1.4.0, and the oldest CLI on PyPI (1.4.4). pytz:
+# what DuckDB's Python client before 1.5 needs to return timestamps with time zone.
+OLDEST_PYTHON = ("duckdb==1.4.0", "pytz")
+OLDEST_CLI = ("duckdb-cli==1.4.*",)
 
-# Run by the old engine: every mart, every value fetched into Python.
-READ_MARTS = """
+# Run by the old engine: every query's rows fetched into Python (every value decoded), counted.
+COUNT_ROWS = """
 import json, sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
-marts = con.execute(
-    "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()
-print(json.dumps({"version": duckdb.__version__, "marts": {
-    name: len(con.execute(f'select * from marts."{name}"').fetchall()) for (name,) in marts}}))
+rows = [len(con.execute(query).fetchall()) for query in json.load(sys.stdin)]
+print(json.dumps({"version": duckdb.__version__, "rows": rows}))
 """
 
 
@@ -45,7 +44,8 @@ def side_env(*requirements: str) -> Path:
         if not ready.exists():
             shutil.rmtree(root, ignore_errors=True)
             _uv("venv", "--quiet", "--python", sys.executable, str(root))
-            _uv("pip", "install", "--quiet", "--python", str(root / "bin" / "python"), *requirements)
+            python = str(root / "bin" / "python")
+            _uv("pip", "install", "--quiet", "--python", python, *requirements)
             ready.touch()
     return root / "bin"
 
@@ -60,39 +60,51 @@ def _uv(*args: str) -> None:
     raise RuntimeError(f"uv {' '.join(args)} failed:\n{result.stderr}")
 
 
-def mart_rows(warehouse: Path) -> dict[str, int]:
-    """Rows per mart, as the current engine reads them."""
+def marts(warehouse: Path) -> list[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-        ).fetchall()
-        return {
-            name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
-            for (name,) in marts
-        }
+        return [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
 
 
-def read_with_python(bin_dir: Path, warehouse: Path) -> tuple[str, dict[str, int]]:
-    """(engine version, rows per mart) as an older Python client reads them."""
+def read_marts(warehouse: Path) -> list[str]:
+    """One query reading each mart in full."""
+    return [f'select * from marts."{name}"' for name in marts(warehouse)]
+
+
+def row_counts(warehouse: Path, queries: list[str]) -> list[int]:
+    """Rows each query returns, as the current engine runs it."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [len(con.execute(query).fetchall()) for query in queries]
+
+
+def row_counts_with_python(
+    bin_dir: Path, warehouse: Path, queries: list[str]
+) -> tuple[str, list[int]]:
+    """(engine version, rows each query returns) as an older Python client runs them."""
     result = subprocess.run(
-        [str(bin_dir / "python"), "-c", READ_MARTS, str(warehouse)],
+        [str(bin_dir / "python"), "-c", COUNT_ROWS, str(warehouse)],
+        input=json.dumps(queries),
         capture_output=True,
         text=True,
         check=True,
     )
     answer = json.loads(result.stdout)
-    return answer["version"], answer["marts"]
+    return answer["version"], answer["rows"]
 
 
-def read_with_cli(bin_dir: Path, warehouse: Path, marts: list[str]) -> dict[str, int]:
-    """Rows per mart as the `duckdb` command-line shell reads them, read-only."""
-    sql = " union all ".join(
-        f"select '{name}' as mart, count(*) as n from marts.\"{name}\"" for name in marts
-    )
+def mart_sizes_with_cli(bin_dir: Path, warehouse: Path, names: list[str]) -> tuple[str, list[int]]:
+    """(engine version, rows of each mart) as the `duckdb` command-line shell reads them."""
+    counts = ", ".join(f'(select count(*) from marts."{name}") as "{name}"' for name in names)
+    query = f"select version() as version, {counts}"
     result = subprocess.run(
-        [str(bin_dir / "duckdb"), "-readonly", "-json", str(warehouse), "-c", sql],
+        [str(bin_dir / "duckdb"), "-readonly", "-json", str(warehouse), "-c", query],
         capture_output=True,
         text=True,
         check=True,
     )
-    return {row["mart"]: row["n"] for row in json.loads(result.stdout)}
+    (answer,) = json.loads(result.stdout)
+    return answer["version"], [answer[name] for name in names]

@@ -118,16 +118,7 @@ unit_matched as (
                 "'^(in\\s+)?' || units.unit_spelling || '($|[^a-z]|co)'"
             ) }}
         ) as unit_spelling_hinted,
-        exists (
-            select 1
-            from {{ ref('emission_placeholders') }} as placeholders
-            where
-                (placeholders.match_type = 'exact' and numbers.text_unbracketed = placeholders.placeholder)
-                or (
-                    placeholders.match_type = 'contains'
-                    and numbers.text_unbracketed like '%' || placeholders.placeholder || '%'
-                )
-        ) as is_placeholder
+        {{ hubcarbon.is_placeholder('numbers.emissions_text') }} as is_placeholder
     from numbers
 
 ),
@@ -178,13 +169,18 @@ final as (
         co2_eq_emissions_raw,
         emissions_value,
         nullif(text_after_number, '') as emissions_unit_raw,
+        -- A number with no unit at all is in grams, the spec's unit.
         case
-            when emissions_parse_status = 'unit_assumed_grams' then 'g'
-            when emissions_value is not null then unit_resolved
+            when emissions_value is null then null
+            when unit_resolved is not null then unit_resolved
+            when emissions_parse_status in ('unit_assumed_grams', 'zero_not_measured', 'negative', 'implausible_magnitude')
+                then 'g'
         end as emissions_unit,
         case
-            when emissions_parse_status = 'unit_assumed_grams' then 1
-            when emissions_value is not null then unit_factor_resolved
+            when emissions_value is null then null
+            when unit_resolved is not null then unit_factor_resolved
+            when emissions_parse_status in ('unit_assumed_grams', 'zero_not_measured', 'negative', 'implausible_magnitude')
+                then 1
         end as emissions_unit_factor_g,
         case
             when emissions_parse_status not in ('unknown_unit', 'range', 'unparseable')

@@ -6,67 +6,67 @@
 --   Multimodal among the domains                    -> Multimodal
 --   otherwise the study picked arbitrarily (most_common over a set); here the domain with the most
 --   mapped tags wins, ties broken by var('domain_tie_precedence').
+{%- set domains = var('domain_tie_precedence') %}
+
 with
 
 model_tags as (
 
-    select distinct
+    select
         model_id,
-        lower(replace(tag, ' ', '-')) as tag
-    from (
-        select model_id, unnest(list_append(coalesce(tags, []), pipeline_tag)) as tag
-        from {{ ref('int_models_unioned') }}
-    ) as exploded
-    where tag is not null
+        unnest(list_distinct(list_append(coalesce(tags, []), pipeline_tag))) as tag
+    from {{ ref('int_models_unioned') }}
 
 ),
 
-mapped as (
+-- Normalise and map the few thousand distinct tags once, not the millions of (model, tag) pairs.
+tag_map as (
 
     select
-        model_tags.model_id,
-        model_tags.tag,
+        distinct_tags.tag,
         tag_domains.domain
-    from model_tags
+    from (select distinct tag from model_tags) as distinct_tags
     inner join {{ ref('tag_domains') }} as tag_domains
-        on model_tags.tag = tag_domains.tag
-
-),
-
-per_domain as (
-
-    select
-        model_id,
-        domain,
-        count(*) as mapped_tag_count,
-        {% for domain in var('domain_tie_precedence') -%}
-        {% if loop.first %}case {% endif %}when domain = '{{ domain }}' then {{ loop.length - loop.index }}
-        {% if loop.last %}else -1 end{% endif %}
-        {%- endfor %} as precedence_score
-    from mapped
-    group by model_id, domain
+        on lower(replace(distinct_tags.tag, ' ', '-')) = tag_domains.tag
 
 ),
 
 per_model as (
 
     select
-        per_domain.model_id,
-        count(*) as domain_count,
-        bool_or(per_domain.domain = 'Multimodal') as has_multimodal,
-        max_by(per_domain.domain, per_domain.mapped_tag_count * 100 + per_domain.precedence_score)
-            as majority_domain,
-        string_agg(per_domain.domain, ', ' order by per_domain.domain) as mapped_domains
-    from per_domain
-    group by per_domain.model_id
+        model_tags.model_id,
+        bool_or(lower(model_tags.tag) = 'feature-extraction') as has_feature_extraction,
+        {% for domain in domains -%}
+        count(*) filter (where tag_map.domain = '{{ domain }}') as tags_{{ loop.index }}
+        {{- ',' if not loop.last }}
+        {% endfor %}
+    from model_tags
+    inner join tag_map on model_tags.tag = tag_map.tag
+    group by model_tags.model_id
 
 ),
 
-feature_extraction as (
+decided as (
 
-    select distinct model_id
-    from mapped
-    where tag = 'feature-extraction'
+    select
+        model_id,
+        {% for domain in domains -%}
+        (case when tags_{{ loop.index }} > 0 then 1 else 0 end){{ ' +' if not loop.last else ' as domain_count,' }}
+        {% endfor -%}
+        concat_ws(', ', {% for domain in domains -%}
+            case when tags_{{ loop.index }} > 0 then '{{ domain }}' end{{ ', ' if not loop.last }}
+        {%- endfor %}) as mapped_domains,
+        case
+            when {% for domain in domains %}(case when tags_{{ loop.index }} > 0 then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %} = 2
+                and has_feature_extraction
+                then 'NLP'
+            when tags_{{ domains.index('Multimodal') + 1 }} > 0 then 'Multimodal'
+            {% for domain in domains -%}
+            when tags_{{ loop.index }} = greatest({% for _ in domains %}tags_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %})
+                then '{{ domain }}'
+            {% endfor -%}
+        end as domain
+    from per_model
 
 ),
 
@@ -74,18 +74,11 @@ final as (
 
     select
         models.model_id,
-        case
-            when per_model.model_id is null then 'Not Specified'
-            when per_model.domain_count = 1 then per_model.majority_domain
-            when per_model.domain_count = 2 and feature_extraction.model_id is not null then 'NLP'
-            when per_model.has_multimodal then 'Multimodal'
-            else per_model.majority_domain
-        end as domain,
-        per_model.mapped_domains,
-        coalesce(per_model.domain_count, 0) as mapped_domain_count
+        coalesce(decided.domain, 'Not Specified') as domain,
+        decided.mapped_domains,
+        coalesce(decided.domain_count, 0) as mapped_domain_count
     from {{ ref('int_models_unioned') }} as models
-    left join per_model on models.model_id = per_model.model_id
-    left join feature_extraction on models.model_id = feature_extraction.model_id
+    left join decided on models.model_id = decided.model_id
 
 )
 

@@ -1,35 +1,45 @@
 -- One row per model: the incremental `models` listing and the complete `emission_reporters`
 -- listing overlap; the fresher row wins (reporters on a tie, as they are relisted every run).
+-- The card metadata itself stays in staging: only the parts the marts need are carried.
 with
 
 reporters as (
 
-    select *, 1 as listing_rank from {{ ref('stg_hf_hub__emission_reporters') }}
+    select * from {{ ref('stg_hf_hub__emission_reporters') }}
 
 ),
 
 listed as (
 
-    select *, 2 as listing_rank from {{ ref('stg_hf_hub__models') }}
+    select * from {{ ref('stg_hf_hub__models') }}
+
+),
+
+-- Hash joins instead of a window over the whole population: reporters are few.
+reporter_wins as (
+
+    select reporters.model_id
+    from reporters
+    left join listed on reporters.model_id = listed.model_id
+    where
+        listed.model_id is null
+        or listed.last_modified_at is null
+        or reporters.last_modified_at >= listed.last_modified_at
 
 ),
 
 unioned as (
 
-    select * from reporters
+    select reporters.*
+    from reporters
+    inner join reporter_wins on reporters.model_id = reporter_wins.model_id
+
     union all
-    select * from listed
 
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by model_id order by last_modified_at desc nulls last, listing_rank
-        ) as freshness_rank
-    from unioned
+    select listed.*
+    from listed
+    left join reporter_wins on listed.model_id = reporter_wins.model_id
+    where reporter_wins.model_id is null
 
 ),
 
@@ -43,7 +53,6 @@ final as (
         library_name,
         gated,
         tags,
-        card_data,
         co2_eq_emissions_json,
         card_datasets,
         model_index_metrics_json,
@@ -60,8 +69,7 @@ final as (
         hub_created_at,
         last_modified_at,
         loaded_at
-    from ranked
-    where freshness_rank = 1
+    from unioned
 
 )
 

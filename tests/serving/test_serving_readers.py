@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import sqlalchemy as sa
-from conftest import COLUMN_DESCRIPTIONS, MART, MART_DESCRIPTION, MODELS_V1, hold
+from serving_support import COLUMN_DESCRIPTIONS, MART, MART_DESCRIPTION, MODELS_V1, hold
 
 from hubcarbon import warehouse
 from hubcarbon.settings import Paths

@@ -1,4 +1,4 @@
-"""`build`: a new file swapped in atomically, safe next to open readers, untouched live file on failure."""
+"""`build`: a new file swapped in atomically, safe beside open readers, harmless when it fails."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import MART, MODELS_BROKEN, MODELS_V1, MODELS_V2, hold, load_raw
+from serving_support import MART, MODELS_BROKEN, MODELS_V1, MODELS_V2, hold, load_raw
 
 from hubcarbon import warehouse
 from hubcarbon.settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
@@ -46,7 +46,7 @@ def test_open_reader_keeps_old_data_until_it_reconnects(clone: Paths, project: P
         assert reader.rows(COUNT) == [[len(MODELS_V2)]]
 
 
-def test_failed_build_leaves_the_live_warehouse_untouched(clone: Paths, project: Path) -> None:
+def test_failed_build_keeps_the_live_warehouse(clone: Paths, project: Path) -> None:
     before = _fingerprint(clone.warehouse)
     load_raw(clone, MODELS_BROKEN)
     with pytest.raises(warehouse.WarehouseError, match=r"dbt build failed.*untouched"):

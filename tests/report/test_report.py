@@ -1,0 +1,118 @@
+"""The report: every figure present with its n and load time, self-contained, read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+from report_support import FIGURE_IDS, run_module
+
+from hubcarbon.settings import Paths
+
+
+class Figures(HTMLParser):
+    """Collects each <figure>: its id, data-n, title, visible text and whether it holds a chart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, dict] = {}
+        self._current: dict | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "figure":
+            self._current = {"n": int(attributes["data-n"]), "title": "", "text": "", "chart": 0}
+            self.figures[attributes["id"]] = self._current
+        elif self._current is not None:
+            self._in_title = tag == "h3" or self._in_title
+            self._current["chart"] += tag in ("svg", "table")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self._current = None
+        elif tag == "h3":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current["text"] += data
+            if self._in_title:
+                self._current["title"] += data
+
+
+@pytest.fixture(scope="module")
+def figures(report_page: Path) -> dict[str, dict]:
+    parser = Figures()
+    parser.feed(report_page.read_text(encoding="utf-8"))
+    return parser.figures
+
+
+def scalar(paths: Paths, sql: str):
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_every_figure_is_present_with_a_title_and_a_chart(figures: dict[str, dict]) -> None:
+    assert set(figures) == FIGURE_IDS
+    for fig_id, figure in figures.items():
+        assert figure["title"].strip(), fig_id
+        assert figure["chart"] >= 1, f"{fig_id} has no chart or table"
+        assert figure["n"] > 0, f"{fig_id} shows no model"
+
+
+def test_every_figure_states_its_n_and_the_load_time(
+    figures: dict[str, dict], demo_paths: Paths
+) -> None:
+    loaded = scalar(demo_paths, "select max(inserted_at) from raw_hub._dlt_loads where status = 0")
+    stamp = f"data loaded {loaded.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    for fig_id, figure in figures.items():
+        assert f"n = {figure['n']:,} models" in figure["text"], fig_id
+        assert stamp in figure["text"], fig_id
+
+
+def test_n_matches_the_marts(figures: dict[str, dict], demo_paths: Paths) -> None:
+    models = scalar(demo_paths, "select count(*) from marts.reporting_classification")
+    labelled = scalar(
+        demo_paths,
+        "select count(*) from marts.efficiency_labels where efficiency_label is not null",
+    )
+    measured = scalar(
+        demo_paths,
+        "select count(*) from marts.fct_model_emissions"
+        " where is_measured and co2_eq_emissions_g > 0",
+    )
+    assert figures["cls-reporting-levels"]["n"] == models
+    assert figures["cls-labels"]["n"] == labelled
+    assert figures["cls-labels-domain"]["n"] == labelled
+    assert figures["rq2-domain"]["n"] == measured
+
+
+def test_page_is_self_contained(report_page: Path) -> None:
+    html = report_page.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    # Nothing fetched from elsewhere: no src/href/url()/@import pointing off the page.
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", html)
+    assert not re.search(r"url\(\s*['\"]?(?!#)", html)
+    assert "@import" not in html
+
+
+def test_renders_read_only_next_to_a_connected_reader(demo_paths: Paths, report_page: Path) -> None:
+    before = hashlib.sha256(demo_paths.warehouse.read_bytes()).hexdigest()
+    # A BI tool holding the warehouse open (read-only) must not stop the report.
+    with duckdb.connect(str(demo_paths.warehouse), read_only=True):
+        done = run_module("hubcarbon.report", demo_paths.data_dir)
+    assert done.returncode == 0, done.stderr
+    assert hashlib.sha256(demo_paths.warehouse.read_bytes()).hexdigest() == before
+
+
+def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
+    done = run_module("hubcarbon.report", tmp_path / "empty")
+    assert done.returncode != 0
+    assert "make build" in done.stderr
+    assert not (tmp_path / "empty" / "report").exists()

@@ -1,0 +1,32 @@
+"""On the project's own marts, built by the real pipeline: the SQL of docs/bi.md answers, and the
+oldest supported DuckDB reads every mart and runs that SQL with the same results."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+from older_engines import OLDEST_PYTHON, read_marts, row_counts, row_counts_with_python, side_env
+
+from hubcarbon.settings import REPO_ROOT, Paths
+
+BI_QUERIES = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "bi.md").read_text(), re.S)
+
+
+def test_docs_ask_the_five_questions() -> None:
+    assert len(BI_QUERIES) == 5
+
+
+@pytest.mark.parametrize("query", BI_QUERIES, ids=range(1, len(BI_QUERIES) + 1))
+def test_bi_query_answers(pipeline_built: Paths, query: str) -> None:
+    with duckdb.connect(str(pipeline_built.warehouse), read_only=True) as con:
+        assert con.execute(query).fetchall(), "the demo data has an answer to every question"
+
+
+def test_oldest_engine_reads_the_marts_and_runs_the_queries(pipeline_built: Paths) -> None:
+    queries = read_marts(pipeline_built.warehouse) + BI_QUERIES
+    bin_dir = side_env(*OLDEST_PYTHON)
+    version, rows = row_counts_with_python(bin_dir, pipeline_built.warehouse, queries)
+    assert version == "1.4.0"
+    assert rows == row_counts(pipeline_built.warehouse, queries)
