@@ -54,11 +54,15 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
         _remove_database(new)
         tables = _snapshot_raw(paths.raw_db, new)
         print(f"build: copied {len(tables)} {RAW_SCHEMA} tables into {new}", flush=True)
-        code = _dbt(["build", *dbt_args], new, paths.data_dir, project_dir)
+        # dbt's target/ beside the build it describes: builds of other data directories running
+        # at the same time do not share (and garble) one partial-parse state and run results.
+        target = os.environ.get("DBT_TARGET_PATH") or str(paths.build_dir / "dbt-target")
+        code = _dbt(["build", *dbt_args], new, paths.data_dir, project_dir, target=target)
         if code != 0:
             raise WarehouseError(
                 f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
-                f" untouched. The failed build is kept for inspection at {new}."
+                f" untouched. The failed build is kept for inspection at {new}, dbt's"
+                f" compiled SQL and run results under {target}."
             )
         _swap(new, paths.warehouse)
     size_mb = paths.warehouse.stat().st_size / 1e6
@@ -169,10 +173,17 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
         con.close()
 
 
-def _dbt(command: Sequence[str], warehouse: Path, data_dir: Path, project_dir: Path) -> int:
+def _dbt(
+    command: Sequence[str],
+    warehouse: Path,
+    data_dir: Path,
+    project_dir: Path,
+    target: str | None = None,
+) -> int:
     """Run dbt against ``warehouse`` with its output streamed to ours; returns the exit code."""
     env = {
         **os.environ,
+        **({"DBT_TARGET_PATH": target} if target else {}),
         "DBT_PROJECT_DIR": str(project_dir),
         "DBT_PROFILES_DIR": str(project_dir),  # the project's profile, whatever the user's env says
         "DATA_DIR": str(data_dir),

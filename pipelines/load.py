@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -83,6 +84,23 @@ def make_pipeline(paths: Paths) -> dlt.Pipeline:
     )
 
 
+def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
+    """Repair dlt's one kill-unsafe window before it finishes pending packages.
+
+    Normalize commits a package by renaming it into load/normalized, then deletes its extracted
+    copy ("Committing storage, do not kill this process"). A kill -9 between the two leaves both,
+    and the next normalize fails renaming onto the existing package. The rename is atomic, so the
+    committed package is complete: the extracted copy is the stale one.
+    """
+    root = Path(pipeline.working_dir)
+    for package in (root / "normalize" / "extracted").glob("*"):
+        if any(
+            (root / "load" / stage / package.name).exists() for stage in ("normalized", "loaded")
+        ):
+            log.info("dropping the already committed extract of package %s", package.name)
+            shutil.rmtree(package)
+
+
 def _token() -> str | None:
     return os.environ.get("HF_TOKEN") or dlt.secrets.get(
         "sources.hf_hub.hf_token", dlt.TSecretStrValue
@@ -103,9 +121,10 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     pipeline = make_pipeline(paths)
     rows: dict[str, int] = {}
+    _drop_committed_extracts(pipeline)
     if pipeline.has_pending_data:
         log.info("finishing the load packages of an interrupted load")
-        pipeline.normalize(loader_file_format="parquet")
+        pipeline.normalize()
         pipeline.load()
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)

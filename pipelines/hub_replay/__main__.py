@@ -1,45 +1,38 @@
-"""``python -m pipelines.hub_replay serve``: run the imitation until killed, printing its URL."""
+"""Command line: ``serve`` runs the imitation until killed; ``bench`` measures its page speed.
+
+python -m pipelines.hub_replay serve [--population N | --generated N] [--port P] [--log FILE]
+                                     [--rate-limit Q/W] [--fault-rate X] [--latency S]
+python -m pipelines.hub_replay bench [--models N] [--pages P]
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import signal
+import statistics
 import sys
+import time
+
+import httpx2
 
 from pipelines.hub_replay.corpus import DEFAULT_POPULATION, Corpus
 from pipelines.hub_replay.server import Faults, HubReplay, RateLimit
 
+# What a co2 miner asks for on every listing page (hub_api.md §1.2).
+BENCH_EXPAND = (
+    "cardData", "lastModified", "createdAt", "downloads", "likes", "tags", "pipeline_tag",
+    "library_name", "author", "sha", "safetensors", "usedStorage", "private", "gated",
+)  # fmt: skip
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.hub_replay")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve a corpus on 127.0.0.1 until killed")
-    corpus = serve.add_mutually_exclusive_group()
-    corpus.add_argument(
-        "--population",
-        type=int,
-        default=DEFAULT_POPULATION,
-        help=f"generated non-reporters besides the snapshot (default {DEFAULT_POPULATION})",
-    )
-    corpus.add_argument("--generated", type=int, help="serve N generated models only (benchmarks)")
-    serve.add_argument("--reporter-share", type=float, default=0.005, help="with --generated")
-    serve.add_argument("--seed", type=int, default=0)
-    serve.add_argument("--port", type=int, default=0, help="default: a free port")
-    serve.add_argument("--log", help="append every request as a JSON line to this file")
-    serve.add_argument("--rate-limit", type=RateLimit.parse, help="Q/W: Q requests per W seconds")
-    serve.add_argument(
-        "--fault-rate", type=float, default=0.0, help="share of requests answered 5xx"
-    )
-    serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
-    args = parser.parse_args(argv)
 
+def serve(args: argparse.Namespace) -> int:
     if args.generated is not None:
-        hub_corpus = Corpus.generated(args.generated, args.reporter_share, seed=args.seed)
+        corpus = Corpus.generated(args.generated, args.reporter_share, seed=args.seed)
     else:
-        hub_corpus = Corpus.bundled(population=args.population, seed=args.seed)
+        corpus = Corpus.bundled(population=args.population, seed=args.seed)
     hub = HubReplay(
-        hub_corpus,
+        corpus,
         rate_limit=args.rate_limit,
         faults=Faults(rate=args.fault_rate, seed=args.seed),
         latency_s=args.latency,
@@ -53,6 +46,60 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             signal.pause()
     return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    """Follow ``sort=lastModified`` pages of 1,000 with the miner's expand list, keep-alive."""
+    started = time.perf_counter()
+    corpus = Corpus.generated(args.models, reporter_share=0.005)
+    print(f"generated {args.models:,} models in {time.perf_counter() - started:.2f} s")
+    expand = "&".join(f"expand[]={name}" for name in BENCH_EXPAND)
+    with HubReplay(corpus) as hub, httpx2.Client(timeout=60) as client:
+        url = f"{hub.url}/api/models?sort=lastModified&limit=1000&{expand}"
+        pages = size = 0
+        started = time.perf_counter()
+        while url and pages < args.pages:
+            response = client.get(url)
+            size += len(response.content)
+            pages += 1
+            url = response.links.get("next", {}).get("url")
+        elapsed = time.perf_counter() - started
+        server_ms = [entry["duration_ms"] for entry in hub.requests]
+    print(
+        f"{pages} pages ({size / pages / 1024:.0f} KiB each) in {elapsed:.2f} s: "
+        f"{pages / elapsed:.1f} pages/s, {pages * 1000 / elapsed:,.0f} models/s through HTTP; "
+        f"server time per page: median {statistics.median(server_ms):.1f} ms, "
+        f"first {server_ms[0]:.1f} ms"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.hub_replay")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="serve a corpus on 127.0.0.1 until killed")
+    corpus = serve_cmd.add_mutually_exclusive_group()
+    corpus.add_argument(
+        "--population",
+        type=int,
+        default=DEFAULT_POPULATION,
+        help=f"generated non-reporters besides the snapshot (default {DEFAULT_POPULATION})",
+    )
+    corpus.add_argument("--generated", type=int, help="serve N generated models only (benchmarks)")
+    serve_cmd.add_argument("--reporter-share", type=float, default=0.005, help="with --generated")
+    serve_cmd.add_argument("--seed", type=int, default=0)
+    serve_cmd.add_argument("--port", type=int, default=0, help="default: a free port")
+    serve_cmd.add_argument("--log", help="append every request as a JSON line to this file")
+    serve_cmd.add_argument("--rate-limit", type=RateLimit.parse, help="Q/W: Q requests per W s")
+    serve_cmd.add_argument("--fault-rate", type=float, default=0.0, help="share answered 5xx")
+    serve_cmd.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    serve_cmd.set_defaults(run=serve)
+    bench_cmd = commands.add_parser("bench", help="measure listing pages/s on generated models")
+    bench_cmd.add_argument("--models", type=int, default=1_000_000)
+    bench_cmd.add_argument("--pages", type=int, default=200)
+    bench_cmd.set_defaults(run=bench)
+    args = parser.parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import random
 import re
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -200,11 +201,14 @@ def _encode_cursor(cursor) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(cursor)).encode()).decode()
 
 
-def _decode_cursor(text: str):
+def _decode_cursor(text: str, sort: str):
+    """The keyset of a ``cursor`` parameter; it must come from a listing with the same sort."""
     try:
         value, object_id = json.loads(base64.urlsafe_b64decode(text.encode()))
     except (ValueError, TypeError, binascii.Error) as e:
         raise HubError(400, "Invalid cursor") from e
+    if not isinstance(object_id, str) or not isinstance(value, str if sort == "id" else int):
+        raise HubError(400, f"Invalid cursor for sort={sort}")
     return value, object_id
 
 
@@ -234,7 +238,7 @@ class _Api:
             filters=tuple(params.get("filter", [])),
             sort=sort,
         )
-        cursor = _decode_cursor(params["cursor"][-1]) if "cursor" in params else None
+        cursor = _decode_cursor(params["cursor"][-1], sort) if "cursor" in params else None
         records, next_cursor = self.corpus.page(query, cursor, limit)
         headers = {}
         if next_cursor is not None:
@@ -263,7 +267,7 @@ class _Api:
 
     def model(self, repo: str, rev: str | None, params, **_) -> tuple:
         record = self._model(repo)
-        position, commits = self._commit(record, unquote(rev) if rev else None)
+        position, commits = self._commit(record, rev)
         fields = _expand(params, MODEL_EXPANDABLE) or MODEL_DETAIL_FIELDS
         body = record.to_api(fields, blobs=_flag(params, "blobs"))
         if "sha" in body:
@@ -272,7 +276,7 @@ class _Api:
 
     def commits(self, repo: str, rev: str, base_url: str, params, path: str, **_) -> tuple:
         record = self._model(repo)
-        position, commits = self._commit(record, unquote(rev))
+        position, commits = self._commit(record, rev)
         try:
             page = int(params.get("p", ["0"])[-1])
             limit = max(1, min(int(params.get("limit", [COMMITS_PAGE])[-1]), MAX_PAGE))
@@ -299,7 +303,7 @@ class _Api:
 
     def resolve(self, repo: str, rev: str, file: str, **_) -> tuple:
         record = self._model(repo)
-        position, commits = self._commit(record, unquote(rev))
+        position, commits = self._commit(record, rev)
         commit = commits[position]
         if file != "README.md":
             raise HubError(404, "hub_replay serves README.md only", "EntryNotFound")
@@ -336,7 +340,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, head: bool):
             split = urlsplit(self.path)
-            path = unquote(split.path) if "%2F" in split.path else split.path
+            path = unquote(split.path)  # clients percent-encode ids (quote(repo_id, safe="/"))
             params = parse_qs(split.query, keep_blank_values=True)
             bucket = "resolvers" if "/resolve/" in path else "api"
             started = time.perf_counter()
@@ -349,6 +353,10 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     if not allowed:
                         raise HubError(429, "You have exceeded our request rate limit.")
                 if (status := hub._injected_fault()) is not None:
+                    if (
+                        status == 429
+                    ):  # an injected throttle says when to come back, like a real one
+                        headers = {**headers, "Retry-After": "1"}
                     raise HubError(status, "Injected fault")
                 status, extra, body = self._route(path, params)
                 headers.update(extra)
@@ -357,6 +365,9 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                 if e.code:
                     headers["X-Error-Code"] = e.code
                     headers["X-Error-Message"] = e.message
+            except Exception:  # a bug here must still answer, and show where it is
+                traceback.print_exc()
+                status, body = 500, {"error": "Internal error in hub_replay"}
             if not isinstance(body, bytes):
                 body = orjson.dumps(body)
                 headers.setdefault("Content-Type", "application/json; charset=utf-8")

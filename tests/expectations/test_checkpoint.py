@@ -134,7 +134,7 @@ def section(stdout: str, description: str) -> str:
     """The summary lines of one failing expectation: its description and its examples."""
     lines = stdout.splitlines()
     for i, line in enumerate(lines):
-        if line.rstrip().endswith(description):
+        if description in line:
             examples = itertools.takewhile(lambda x: x.startswith(" " * 11), lines[i + 1 :])
             return "\n".join([line, *examples])
     raise AssertionError(f"no failing expectation {description!r} in:\n{stdout}")
@@ -229,7 +229,7 @@ def test_tampered_warehouse_fails_and_names_the_models(first_run: Run, tmp_path:
     assert done.returncode == 1, done.stdout + done.stderr
     out = done.stdout
     assert "FAILED" in out
-    assert negative in section(out, "grams are >= 0 and physically plausible (<= 1e+10 g)")
+    assert negative in section(out, "grams are >= 0 and physically plausible")
     assert deleted in section(out, "a reporter is in fct_model_emissions")
     assert labelled in section(out, "A-E labels exist only for reporters")
     for description in ("a reporter is in", "A-E labels exist only for reporters"):

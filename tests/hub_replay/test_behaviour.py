@@ -12,6 +12,7 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download
 
 from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
+from pipelines.hub_replay.__main__ import main
 from pipelines.hub_replay.population import Population
 
 TOKEN = "hf_" + "x" * 34  # a fake token: only its absence from the log matters
@@ -158,3 +159,13 @@ def test_cli_serves_until_killed(tmp_path):
             server.terminate()
         assert server.wait(timeout=10) == 0
     assert json.loads(log.read_text().splitlines()[0])["path"] == "/api/models"
+
+
+def test_bench_reports_pages_per_second(capsys):
+    assert main(["bench", "--models", "5000", "--pages", "3"]) == 0
+    assert "3 pages" in capsys.readouterr().out
+
+
+def test_rate_limit_spec_parses_quota_and_window():
+    assert RateLimit.parse("500/300") == RateLimit(500, 300.0)
+    assert RateLimit.parse("30") == RateLimit(30, 300.0)

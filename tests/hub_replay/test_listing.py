@@ -98,6 +98,13 @@ def test_search_author_and_tag_filters_combine(api):
     assert by_author and all(m.id.startswith(f"{author}/") for m in by_author)
 
 
+def test_a_cursor_only_fits_its_own_sort(hub):
+    by_id = httpx2.get(f"{hub.url}/api/models?sort=id&limit=2").links["next"]["url"]
+    response = httpx2.get(by_id.replace("sort=id", "sort=downloads"))
+    assert response.status_code == 400 and "cursor" in response.json()["error"]
+    assert httpx2.get(f"{hub.url}/api/models?cursor=garbage").status_code == 400
+
+
 def test_limit_caps_the_page_and_the_client(api, hub):
     assert len(list(api.list_models(limit=7))) == 7
     response = httpx2.get(f"{hub.url}/api/models?limit=5000")

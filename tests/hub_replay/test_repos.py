@@ -11,6 +11,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
+from pipelines.hub_replay import HubReplay
 from pipelines.hub_replay.records import LFS_THRESHOLD, PLACEHOLDER_CREATED_AT, ms
 
 
@@ -64,8 +65,6 @@ def test_first_commit_is_the_real_creation_date_behind_the_placeholder(api, corp
 
 
 def test_commits_paginate_with_link_headers(api, fresh_corpus):
-    from pipelines.hub_replay import HubReplay
-
     model_id = next(iter(fresh_corpus._models))
     for _ in range(60):
         fresh_corpus.touch(model_id)

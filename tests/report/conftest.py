@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
-from report_support import run_module
+from report_support import digest, run_module
 
 from hubcarbon.settings import Paths
 from pipelines.hub_replay import Corpus, HubReplay
@@ -30,8 +31,16 @@ def demo_paths(tmp_path_factory: pytest.TempPathFactory) -> Paths:
 
 
 @pytest.fixture(scope="session")
-def report_page(demo_paths: Paths) -> Path:
-    done = run_module("hubcarbon.report", demo_paths.data_dir)
+def warehouse_digest(demo_paths: Paths) -> str:
+    """The warehouse's bytes before the report reads it."""
+    return digest(demo_paths.warehouse)
+
+
+@pytest.fixture(scope="session")
+def report_page(demo_paths: Paths, warehouse_digest: str) -> Path:
+    # Rendered while another process (this one, as a BI tool would) holds the warehouse open.
+    with duckdb.connect(str(demo_paths.warehouse), read_only=True):
+        done = run_module("hubcarbon.report", demo_paths.data_dir)
     assert done.returncode == 0, done.stderr
     page = demo_paths.report_dir / "index.html"
     assert str(page) in done.stdout

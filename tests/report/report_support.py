@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -41,3 +42,7 @@ def run_module(module: str, data_dir: Path, **env: str) -> subprocess.CompletedP
         text=True,
         check=False,
     )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -15,7 +15,8 @@ study as (
 measured as (
 
     -- The contract: only these statuses count as a reported emission (0 g is "not measured").
-    select * from study where emissions_parse_status in ('ok', 'unit_assumed_grams')
+    select * from study
+    where emissions_parse_status in ('ok', 'unit_assumed_grams')
 
 ),
 
@@ -52,6 +53,12 @@ training_types as (
 
 ),
 
+labels as (
+
+    select * from {{ ref('study_efficiency_labels') }}
+
+),
+
 curated as (
 
     -- Pearson on logs exactly as the study: ln(x + 1e-6), so its one 0 g model stays in (n = 48);
@@ -68,81 +75,174 @@ curated as (
 
 figures as (
 
-    select 'reporters' as figure, 'models reporting CO2 (distinct ids)' as item,
-           count(distinct model_id) as value, count(*) as n
+    select
+        'reporters' as figure,
+        'models reporting CO2 (distinct ids)' as item,
+        count(distinct model_id) as figure_value,
+        count(*) as n
     from measured
 
     union all
-    select 'reporters', 'published rows', count(*), count(*) from study
+
+    select
+        'reporters' as figure,
+        'published rows' as item,
+        count(*) as figure_value,
+        count(*) as n
+    from study
 
     union all
-    select 'autotrain', 'AutoTrain models', count(*) filter (where is_autotrain), count(*)
+
+    select
+        'autotrain' as figure,
+        'AutoTrain models' as item,
+        count(*) filter (where is_autotrain) as figure_value,
+        count(*) as n
     from measured
 
     union all
-    select 'autotrain', 'AutoTrain share', avg(case when is_autotrain then 1.0 else 0.0 end), count(*)
+
+    select
+        'autotrain' as figure,
+        'AutoTrain share' as item,
+        avg(case when is_autotrain then 1.0 else 0.0 end) as figure_value,
+        count(*) as n
     from measured
 
     union all
-    select 'domain', coalesce(domain, 'Not Specified'), count(*), sum(count(*)) over ()
-    from study group by all
 
-    union all
-    select 'source', sources.emissions_source, count(*), sum(count(*)) over ()
-    from study inner join sources on study.study_row = sources.study_row group by all
-
-    union all
-    select 'training_type', training_types.training_type, count(*), sum(count(*)) over ()
-    from study inner join training_types on study.study_row = training_types.study_row
+    select
+        'domain' as figure,
+        coalesce(study.model_domain, 'Not Specified') as item,
+        count(*) as figure_value,
+        sum(count(*)) over () as n
+    from study
     group by all
 
     union all
-    select 'monthly_median_g', created_month, median(co2_eq_emissions_g), count(*)
-    from measured where created_month is not null group by all
+
+    select
+        'source' as figure,
+        sources.emissions_source as item,
+        count(*) as figure_value,
+        sum(count(*)) over () as n
+    from sources
+    group by all
 
     union all
-    select 'emissions_g', 'median', median(co2_eq_emissions_g), count(*) from measured
+
+    select
+        'training_type' as figure,
+        training_types.training_type as item,
+        count(*) as figure_value,
+        sum(count(*)) over () as n
+    from training_types
+    group by all
 
     union all
-    select 'emissions_g', 'max', max(co2_eq_emissions_g), count(*) from measured
+
+    select
+        'monthly_median_g' as figure,
+        created_month as item,
+        median(co2_eq_emissions_g) as figure_value,
+        count(*) as n
+    from measured
+    where created_month is not null
+    group by all
 
     union all
-    select 'reporting_level', case when hardware_used is null then 'basic' else 'hardware' end,
-           count(distinct model_id), sum(count(distinct model_id)) over ()
-    from measured group by all
+
+    select
+        'emissions_g' as figure,
+        'median' as item,
+        median(co2_eq_emissions_g) as figure_value,
+        count(*) as n
+    from measured
 
     union all
-    select 'label', label_paper, count(*), sum(count(*)) over ()
-    from {{ ref('study_efficiency_labels') }} group by all
+
+    select
+        'emissions_g' as figure,
+        'max' as item,
+        max(co2_eq_emissions_g) as figure_value,
+        count(*) as n
+    from measured
 
     union all
-    select 'label_consistent', label_consistent, count(*), sum(count(*)) over ()
-    from {{ ref('study_efficiency_labels') }} group by all
+
+    select
+        'reporting_level' as figure,
+        case when hardware_used is null then 'basic' else 'hardware' end as item,
+        count(distinct model_id) as figure_value,
+        sum(count(distinct model_id)) over () as n
+    from measured
+    group by all
 
     union all
-    select 'correlation', 'model size, study method', corr(ln(co2_eq_emissions + 1e-6), ln(size + 1e-6)),
-           count(size)
-    from curated where size is not null
+
+    select
+        'label' as figure,
+        label_paper as item,
+        count(*) as figure_value,
+        sum(count(*)) over () as n
+    from labels
+    group by all
 
     union all
-    select 'correlation', 'dataset size, study method',
-           corr(ln(co2_eq_emissions + 1e-6), ln(datasets_size + 1e-6)), count(datasets_size)
-    from curated where datasets_size is not null
+
+    select
+        'label_consistent' as figure,
+        label_consistent as item,
+        count(*) as figure_value,
+        sum(count(*)) over () as n
+    from labels
+    group by all
 
     union all
-    select 'correlation', 'model size', corr(ln(co2_eq_emissions), ln(size)), count(size)
-    from curated where is_measured and size > 0
+
+    select
+        'correlation' as figure,
+        'model size, study method' as item,
+        corr(ln(co2_eq_emissions + 1e-6), ln(size + 1e-6)) as figure_value,
+        count(size) as n
+    from curated
+    where size is not null
 
     union all
-    select 'correlation', 'dataset size', corr(ln(co2_eq_emissions), ln(datasets_size)),
-           count(datasets_size)
-    from curated where is_measured and datasets_size > 0
+
+    select
+        'correlation' as figure,
+        'dataset size, study method' as item,
+        corr(ln(co2_eq_emissions + 1e-6), ln(datasets_size + 1e-6)) as figure_value,
+        count(datasets_size) as n
+    from curated
+    where datasets_size is not null
+
+    union all
+
+    select
+        'correlation' as figure,
+        'model size' as item,
+        corr(ln(co2_eq_emissions), ln(size)) as figure_value,
+        count(size) as n
+    from curated
+    where is_measured and size > 0
+
+    union all
+
+    select
+        'correlation' as figure,
+        'dataset size' as item,
+        corr(ln(co2_eq_emissions), ln(datasets_size)) as figure_value,
+        count(datasets_size) as n
+    from curated
+    where is_measured and datasets_size > 0
 
 )
 
 select
     figure,
     item,
-    cast(value as double) as value,
+    cast(value as double) as figure_value,
     cast(n as bigint) as n
 from figures

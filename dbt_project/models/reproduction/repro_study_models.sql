@@ -9,24 +9,22 @@ with
 published as (
 
     select
-        row_number() over (
-            order by "modelId", created_at, downloads, co2_eq_emissions, datasets_size
-        ) as study_row,
-        "modelId" as model_id,
-        cast(co2_eq_emissions as varchar) as co2_eq_emissions_raw,
+        hfco2.modelid as model_id,
+        hfco2.source as source_published,
+        hfco2.training_type as training_type_published,
+        cast(hfco2.co2_eq_emissions as varchar) as co2_eq_emissions_raw,
         cast(null as varchar) as emissions_unit_hint,
+        nullif(hfco2.environment, 'Not Specified') as hardware_published,
+        nullif(hfco2.domain, 'Not Specified') as model_domain,
+        cast(hfco2.created_at as date) as created_on,
         -- HFCO2 mixes True, False and '1' (HFClean's flag); both True and '1' mean AutoTrain.
-        lower(cast(auto as varchar)) in ('true', '1') as is_autotrain,
-        source as source_published,
-        training_type as training_type_published,
-        nullif(environment, 'Not Specified') as hardware_published,
-        nullif(domain, 'Not Specified') as domain,
-        try_cast(created_at as date) as created_on,
-        try_cast(size as double) as model_size_bytes,
-        try_cast(datasets_size as double) as dataset_size_bytes,
-        try_cast(downloads as bigint) as downloads,
-        try_cast(performance_score as double) as performance_score
-    from {{ ref('hfco2') }}
+        lower(cast(hfco2.auto as varchar)) in ('true', '1') as is_autotrain,
+        row_number() over (
+            order by
+                hfco2.modelid, hfco2.created_at, hfco2.downloads, hfco2.co2_eq_emissions,
+                hfco2.datasets_size
+        ) as study_row
+    from {{ ref('hfco2') }} as hfco2
 
 ),
 
@@ -34,12 +32,12 @@ curated as (
 
     -- HFClean lists biomedical-ner-all twice (two authors, ids stripped); their texts agree.
     select
-        "modelId" as model_id,
+        modelid as model_id,
         any_value(source) as source_raw,
         any_value(training_type) as training_type_raw,
         any_value(hardware_used) as hardware_raw
     from {{ ref('hfclean') }}
-    group by "modelId"
+    group by modelid
 
 ),
 
@@ -56,16 +54,12 @@ final as (
         published.model_id,
         published.is_autotrain,
         curated.model_id is not null as is_curated,
-        published.domain,
+        published.model_domain,
         published.created_on,
         strftime(published.created_on, '%Y-%m') as created_month,
         parsed.co2_eq_emissions_raw,
         parsed.co2_eq_emissions_g,
         parsed.emissions_parse_status,
-        published.model_size_bytes,
-        published.dataset_size_bytes,
-        published.downloads,
-        published.performance_score,
         published.source_published,
         published.training_type_published,
         -- Raw text where the study kept it, else its bucket (which our lookups read as well).
