@@ -17,14 +17,14 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import great_expectations as gx
-from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
-from expectations.suites import Frame, frames, sql_string
 from hubcarbon.settings import Paths
+
+if TYPE_CHECKING:
+    from expectations.suites import Frame
 
 CHECKPOINT = "warehouse"
 EXAMPLES = 10  # failing rows GX keeps per expectation (results, Data Docs)
@@ -39,7 +39,7 @@ RESULT_FORMAT = {
 
 
 class CannotCheck(Exception):
-    """The warehouse is missing or unreadable: nothing was validated (exit 2)."""
+    """The warehouse cannot be opened: nothing was validated (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,38 @@ class Outcome:
     examples: tuple[str, ...] = ()  # "model_id (value)"
 
 
-def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None:
-    """Query every frame through one read-only connection into ``out_dir/<frame>.parquet``."""
-    if not warehouse.exists():
-        raise CannotCheck(f"no warehouse at {warehouse}: run `make build` (or `make demo`) first")
+def export_frames(warehouse: Path, selected: list[Frame], previous: Path, out_dir: Path) -> None:
+    """Query every frame through one read-only connection into ``out_dir/<frame>.parquet``.
+
+    The frames see ``previous_emissions`` (model_id, co2_eq_emissions_g): the emissions of the last
+    successful check, empty before the first one."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.IOException as error:  # typically the writer lock of a running build or BI tool
-        raise CannotCheck(f"cannot open {warehouse} read-only: {error}") from error
+        raise CannotCheck(
+            f"cannot open {warehouse} read-only ({error}); a process holds it for writing: "
+            "let it finish or close it, then run make check again"
+        ) from error
     with con:
+        baseline = (
+            con.read_parquet(str(previous))
+            if previous.exists()
+            else con.sql("select * from marts.fct_model_emissions limit 0")
+        )
+        con.register("previous_emissions", baseline.select("model_id, co2_eq_emissions_g"))
         for frame in selected:
-            target = out_dir / f"{frame.name}.parquet"
-            con.execute(f"copy ({frame.sql}) to {sql_string(str(target))} (format parquet)")
+            con.sql(frame.sql).write_parquet(str(out_dir / f"{frame.name}.parquet"))
 
 
 def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) -> tuple[Any, str]:
     """(Re)declare the GX project from ``selected``, run its one Checkpoint; returns the result
     and the URL of the Data Docs index."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
     context = gx.get_context(mode="file", project_root_dir=checks_dir)
     context.variables.progress_bars = {"globally": False}
     source = context.data_sources.add_or_update_pandas("warehouse")
@@ -122,6 +136,10 @@ def _detail(result: dict[str, Any]) -> str:
     return ""
 
 
+def _value(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def _examples(config: Any, result: dict[str, Any]) -> tuple[str, ...]:
     """``model_id (checked values)`` of the first failing rows GX kept."""
     rows = result.get("unexpected_rows")
@@ -132,7 +150,7 @@ def _examples(config: Any, result: dict[str, Any]) -> tuple[str, ...]:
     columns = [c for c in _columns(config) if c != "model_id"]
     return tuple(
         f"{row.get('model_id') or row.get('reconciliation')} "
-        f"({', '.join(str(row[c]) for c in columns)})"
+        f"({', '.join(_value(row[c]) for c in columns)})"
         for row in rows[:SHOWN]
     )
 
@@ -203,19 +221,28 @@ def keep_as_previous(emissions_frame: Path, previous: Path) -> None:
 
 def main() -> int:
     paths = Paths.from_env()
+    if not paths.warehouse.exists():
+        print(
+            f"make check: no warehouse at {paths.warehouse}: "
+            "run `make build` (or `make demo`) first",
+            file=sys.stderr,
+        )
+        return 2
+    # Great Expectations takes seconds to import: only now that there is something to check.
+    from expectations.suites import FRAMES
+
     checks_dir = paths.checks_dir
     frames_dir = checks_dir / "frames"
     previous = checks_dir / "previous_emissions.parquet"
-    selected = frames(str(previous) if previous.exists() else None)
     try:
-        export_frames(paths.warehouse, selected, frames_dir)
+        export_frames(paths.warehouse, FRAMES, previous, frames_dir)
     except CannotCheck as error:
         print(f"make check: {error}", file=sys.stderr)
         return 2
     except duckdb.Error as error:  # a mart or column the contract promises is missing
         print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
         return 1
-    result, data_docs = run_checkpoint(checks_dir, selected, frames_dir)
+    result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir)
     found = outcomes(result)
     print(summary(found, data_docs))
     if any(not o.success and o.severity == "critical" for o in found):

@@ -304,7 +304,7 @@ def compare(database: Path) -> list[Row]:
         ours = {
             (figure, item): (value, n)
             for figure, item, value, n in con.execute(
-                "select figure, item, value, n from reproduction.repro_figures"
+                "select figure, item, figure_value, n from reproduction.repro_figures"
             ).fetchall()
         }
     return [Row(ref, *ours.get((ref.figure, ref.item), (None, None))) for ref in REFERENCES]

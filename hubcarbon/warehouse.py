@@ -8,7 +8,8 @@ A DuckDB file held open by one process locks every writer out, and a writer lock
 ``build`` never writes the live ``warehouse.duckdb``: it creates ``.build/warehouse.duckdb``, copies
 the loader's ``raw_hub`` tables into it, runs ``dbt build`` there and renames it over the live file.
 Connected readers keep reading the old complete file until they reconnect; nobody ever sees a
-half-built warehouse, and a failed build leaves the live one untouched.
+half-built warehouse, and a failed build leaves the live one untouched. dbt's target/ (compiled
+SQL, run results) of a build is ``.build/dbt-target`` unless ``DBT_TARGET_PATH`` says otherwise.
 """
 
 from __future__ import annotations

@@ -102,9 +102,8 @@ def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
 
 
 def _token() -> str | None:
-    return os.environ.get("HF_TOKEN") or dlt.secrets.get(
-        "sources.hf_hub.hf_token", dlt.TSecretStrValue
-    )
+    # Resolved here, not as a source argument, so it never reaches dlt's config trace or state.
+    return os.environ.get("HF_TOKEN") or dlt.secrets.get("sources.hf_hub.hf_token")
 
 
 def _row_counts(pipeline: dlt.Pipeline) -> dict[str, int]:

@@ -72,7 +72,6 @@ def _share_figure(
         )
         return Figure(fig_id, "rq1", title, caption, n, chart)
 
-    figure.__name__ = fig_id
     return figure
 
 
@@ -115,7 +114,6 @@ def _distribution(fig_id: str, title: str, caption: str, dimension: str) -> Figu
         chart = charts.bar_chart(fig_id, counts, xlabel="reporting models")
         return Figure(fig_id, "rq1", title, caption, int(counts.sum()), chart)
 
-    figure.__name__ = fig_id
     return figure
 
 
@@ -207,7 +205,6 @@ def _scatter(fig_id: str, title: str, column: str, xlabel: str) -> FigureFn:
         )
         return Figure(fig_id, "rq2", title, caption, len(pairs), chart)
 
-    figure.__name__ = fig_id
     return figure
 
 
@@ -380,7 +377,6 @@ def _labels_by(fig_id: str, title: str, group_sql: str, ylabel: str) -> FigureFn
             charts.stacked_shares(fig_id, table, colours=charts.LABEL_COLOURS, ylabel=ylabel),
         )
 
-    figure.__name__ = fig_id
     return figure
 
 

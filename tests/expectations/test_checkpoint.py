@@ -14,11 +14,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from hubcarbon.settings import REPO_ROOT, Paths
@@ -26,10 +26,10 @@ from pipelines.hub_replay import Corpus, HubReplay
 from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
 from pipelines.hub_replay.population import Population
 
-# Every 6th model of the bundled snapshot (~450 real reporters, every card shape still there) and a
-# few generated non-reporters: realistic, and one load + build takes well under a minute.
-SNAPSHOT_SAMPLE_EVERY = 6
-POPULATION = 500
+# Every 10th model of the bundled snapshot (~270 real reporters, every card shape still there) and
+# a few generated non-reporters: realistic, and one load + build takes well under a minute.
+SNAPSHOT_SAMPLE_EVERY = 10
+POPULATION = 300
 
 # model id -> (co2_eq_emissions as written on the card, the status dbt must give it)
 JUNK = {
@@ -64,28 +64,15 @@ class Run:
             return con.execute(sql, list(params)).fetchall()
 
 
-def command_env(data_dir: Path, endpoint: str, scratch: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN" and not k.startswith("SOURCES__")}
-    env.update(
-        DATA_DIR=str(data_dir),
-        HF_ENDPOINT=endpoint,
-        HF_HUB_DISABLE_TELEMETRY="1",
-        # Budgets large enough that one load reads every card of the small corpus.
-        SOURCES__HF_HUB__CARD_BUDGET="100000",
-        SOURCES__HF_HUB__FIRST_COMMIT_BUDGET="100000",
-        # dbt's target/ and logs/ stay out of dbt_project/, which concurrent runs share.
-        DBT_TARGET_PATH=str(scratch / "target"),
-        DBT_LOG_PATH=str(scratch / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    return env
-
-
-def run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(module: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` as `make` runs it, with ``env`` over ours (never HF_TOKEN)."""
+    base = {
+        k: v for k, v in os.environ.items() if k != "HF_TOKEN" and not k.startswith("SOURCES__")
+    }
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
-        env=env,
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=600,
@@ -93,20 +80,11 @@ def run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 
 
 def check(data_dir: Path) -> subprocess.CompletedProcess[str]:
-    """`make check` on ``data_dir``; needs no Hub."""
-    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
-    return run("expectations.checkpoint", env={**env, "DATA_DIR": str(data_dir)})
+    """`make check` on ``data_dir``."""
+    return run("expectations.checkpoint", DATA_DIR=str(data_dir))
 
 
-def load_build_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    for module, *args in (("pipelines.load",), ("hubcarbon.warehouse", "build")):
-        done = run(module, *args, env=env)
-        assert done.returncode == 0, f"{module}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
-    return run("expectations.checkpoint", env=env)
-
-
-@pytest.fixture(scope="module")
-def hub() -> Iterator[HubReplay]:
+def corpus_with_junk() -> Corpus:
     models, datasets = load_snapshot(SNAPSHOT_PATH)
     corpus = Corpus(models[::SNAPSHOT_SAMPLE_EVERY], datasets, Population(POPULATION))
     for model_id, (emissions, _) in JUNK.items():
@@ -114,20 +92,30 @@ def hub() -> Iterator[HubReplay]:
     corpus.add_model(
         CODECARBON_KG, card_data={"co2_eq_emissions": CODECARBON_KG_CARD}, readme="# kg\n"
     )
-    with HubReplay(corpus) as replay:
-        yield replay
+    return corpus
 
 
 @pytest.fixture(scope="module")
-def pipeline_env(hub: HubReplay, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Load, build and check the corpus with its junk: the first check of its data directory."""
     root = tmp_path_factory.mktemp("expectations")
-    return command_env(root / "data", hub.url, root / "dbt")
-
-
-@pytest.fixture(scope="module")
-def first_run(pipeline_env: dict[str, str]) -> Run:
-    """Load, build and check the corpus with its junk; the first check of this data directory."""
-    return Run(Path(pipeline_env["DATA_DIR"]), load_build_check(pipeline_env))
+    with HubReplay(corpus_with_junk()) as hub:
+        env = {
+            "DATA_DIR": str(root / "data"),
+            "HF_ENDPOINT": hub.url,
+            "HF_HUB_DISABLE_TELEMETRY": "1",
+            # Budgets large enough that one load reads every card of the small corpus.
+            "SOURCES__HF_HUB__CARD_BUDGET": "100000",
+            "SOURCES__HF_HUB__FIRST_COMMIT_BUDGET": "100000",
+            # dbt's target/ and logs/ stay out of dbt_project/, which concurrent runs share.
+            "DBT_TARGET_PATH": str(root / "dbt" / "target"),
+            "DBT_LOG_PATH": str(root / "dbt" / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        for module, *args in (("pipelines.load",), ("hubcarbon.warehouse", "build")):
+            done = run(module, *args, **env)
+            assert done.returncode == 0, f"{module}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return Run(root / "data", check(root / "data"))
 
 
 def section(stdout: str, description: str) -> str:
@@ -174,25 +162,31 @@ def test_check_reports_its_data_docs(first_run: Run) -> None:
     docs = next(line for line in lines if line.startswith("Data Docs"))
     index = Path(docs.split("file://", 1)[1])
     assert index.is_file() and index.is_relative_to(Paths(first_run.data_dir).checks_dir)
-    assert "warehouse" in index.read_text()
+    html = index.read_text()
+    frames = [p.stem for p in (Paths(first_run.data_dir).checks_dir / "frames").glob("*.parquet")]
+    assert "ledger" in frames and "emissions" in frames
+    for frame in frames:  # every suite and this run's validation of it are linked
+        assert f"expectations/{frame}.html" in html and f"validations/{frame}/" in html
 
 
-def test_unit_fix_between_loads_is_warned_about(
-    first_run: Run, hub: HubReplay, pipeline_env: dict[str, str], tmp_path: Path
+def test_value_that_moved_x1000_since_the_previous_check_is_warned_about(
+    first_run: Run, tmp_path: Path
 ) -> None:
-    """The author corrects kg to g: the next check sees the value jump x1000 and says so."""
+    """The previous check recorded the CodeCarbon model at 4.2 g; the card now says 0.0042."""
     data_dir = tmp_path / "data"
-    shutil.copytree(first_run.data_dir, data_dir)  # keeps raw.duckdb, dlt state, checks/
-    hub.corpus.set_card_data(
-        CODECARBON_KG, {"co2_eq_emissions": {**CODECARBON_KG_CARD, "emissions": 4.2}}
-    )
-    second = load_build_check({**pipeline_env, "DATA_DIR": str(data_dir)})
+    shutil.copytree(first_run.data_dir / "checks", Paths(data_dir).checks_dir)
+    shutil.copyfile(first_run.warehouse, Paths(data_dir).warehouse)
+    previous = Paths(data_dir).checks_dir / "previous_emissions.parquet"
+    recorded = pd.read_parquet(previous)  # written by the first, successful check
+    assert len(recorded) == first_run.query("select count(*) from marts.fct_model_emissions")[0][0]
+    recorded.loc[recorded.model_id == CODECARBON_KG, "co2_eq_emissions_g"] = 4.2
+    recorded.to_parquet(previous)
 
-    assert second.returncode == 0, second.stdout + second.stderr
-    warned = section(
-        second.stdout, "value changed x100 or more since the previous check (a kg/g fix?)"
-    )
-    assert f"{CODECARBON_KG} (1000" in warned
+    done = check(data_dir)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    warned = section(done.stdout, "value changed x100 or more since the previous check")
+    assert " 1 of " in warned and f"{CODECARBON_KG} (0.001)" in warned
 
 
 def test_tampered_warehouse_fails_and_names_the_models(first_run: Run, tmp_path: Path) -> None:
@@ -229,11 +223,13 @@ def test_tampered_warehouse_fails_and_names_the_models(first_run: Run, tmp_path:
     assert done.returncode == 1, done.stdout + done.stderr
     out = done.stdout
     assert "FAILED" in out
-    assert negative in section(out, "grams are >= 0 and physically plausible")
-    assert deleted in section(out, "a reporter is in fct_model_emissions")
-    assert labelled in section(out, "A-E labels exist only for reporters")
-    for description in ("a reporter is in", "A-E labels exist only for reporters"):
-        assert section(out, description).lstrip().startswith("CRITICAL")
+    for model_id, description in (
+        (negative, "grams are >= 0 and physically plausible"),
+        (deleted, "a reporter is in fct_model_emissions"),
+        (labelled, "A-E labels exist only for reporters"),
+    ):
+        failure = section(out, description)
+        assert failure.lstrip().startswith("CRITICAL") and model_id in failure
 
 
 def test_missing_warehouse_exits_2_and_says_what_to_run(tmp_path: Path) -> None:

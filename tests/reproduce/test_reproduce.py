@@ -32,7 +32,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedP
 def figures(database: Path, figure: str) -> dict[str, float]:
     with duckdb.connect(str(database), read_only=True) as con:
         rows = con.execute(
-            "select item, value from reproduction.repro_figures where figure = ?", [figure]
+            "select item, figure_value from reproduction.repro_figures where figure = ?", [figure]
         ).fetchall()
     return dict(rows)
 

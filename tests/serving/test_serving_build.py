@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -73,6 +74,15 @@ def test_a_writer_holding_a_file_fails_the_build_naming_its_pid(
     ):
         warehouse.build(clone, project_dir=project)
     assert _fingerprint(clone.warehouse) == before
+
+
+def test_one_build_at_a_time_per_data_directory(clone: Paths, project: Path) -> None:
+    with (clone.build_dir / "build.lock").open("w") as other:  # as a running build holds it
+        fcntl.flock(other, fcntl.LOCK_EX)
+        other.write("4242")
+        other.flush()
+        with pytest.raises(warehouse.WarehouseError, match=r"another build \(PID 4242\)"):
+            warehouse.build(clone, project_dir=project)
 
 
 def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:

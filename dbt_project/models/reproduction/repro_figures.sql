@@ -243,6 +243,6 @@ figures as (
 select
     figure,
     item,
-    cast(value as double) as figure_value,
+    cast(figure_value as double) as figure_value,
     cast(n as bigint) as n
 from figures

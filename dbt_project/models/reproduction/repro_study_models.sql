@@ -12,11 +12,11 @@ published as (
         hfco2.modelid as model_id,
         hfco2.source as source_published,
         hfco2.training_type as training_type_published,
-        cast(hfco2.co2_eq_emissions as varchar) as co2_eq_emissions_raw,
+        cast(hfco2.created_at as date) as created_on,
         cast(null as varchar) as emissions_unit_hint,
+        cast(hfco2.co2_eq_emissions as varchar) as co2_eq_emissions_raw,
         nullif(hfco2.environment, 'Not Specified') as hardware_published,
         nullif(hfco2.domain, 'Not Specified') as model_domain,
-        cast(hfco2.created_at as date) as created_on,
         -- HFCO2 mixes True, False and '1' (HFClean's flag); both True and '1' mean AutoTrain.
         lower(cast(hfco2.auto as varchar)) in ('true', '1') as is_autotrain,
         row_number() over (

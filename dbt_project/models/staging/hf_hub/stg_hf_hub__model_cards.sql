@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('hf_hub', 'model_cards') }}
+    select *
+    from {{ hf_hub_source('model_cards', {'model_id': 'varchar', 'sha': 'varchar', 'status': 'varchar', 'card_text': 'varchar', 'fetched_at': 'timestamptz'}) }} as raw_table
 
 ),
 

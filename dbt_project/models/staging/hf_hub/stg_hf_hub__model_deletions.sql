@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('hf_hub', 'model_deletions') }}
+    select *
+    from {{ hf_hub_source('model_deletions', {'id': 'varchar', 'deleted_at': 'timestamptz'}) }} as raw_table
 
 ),
 

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('hf_hub', 'model_first_commits') }}
+    select *
+    from {{ hf_hub_source('model_first_commits', {'model_id': 'varchar', 'first_commit_id': 'varchar', 'first_commit_at': 'timestamptz', 'fetched_at': 'timestamptz'}) }} as raw_table
 
 ),
 
