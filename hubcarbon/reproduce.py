@@ -290,10 +290,12 @@ def build_study_warehouse(paths: Paths) -> Path:
         stale.unlink(missing_ok=True)
     # Own target and log paths: other dbt runs in the project directory must not share them.
     args = ["--select", SELECTION, "--vars", DBT_VARS, "--quiet"]
-    args += ["--target-path", str(workdir / "dbt-target"), "--log-path", str(workdir / "dbt-logs")]
+    args += ["--log-path", str(workdir / "logs")]
     # HFClean's first column (the pandas index) has no header; agate warns on every run.
     os.environ.setdefault("PYTHONWARNINGS", "ignore:Column 0 has no name")
-    code = _dbt(["build", *args], database, paths.data_dir, DBT_PROJECT_DIR)
+    code = _dbt(
+        ["build", *args], database, paths.data_dir, DBT_PROJECT_DIR, target=str(workdir / "target")
+    )
     if code != 0:
         raise SystemExit(f"reproduce: dbt build of the study data failed (exit {code}); see above.")
     return database

@@ -93,10 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     with HubReplay(corpus) as hub:
         full = load("full load", hub, data_dir, args.models)
         changed = int(args.models * args.changed_share)
-        ids = [hub.corpus.population.record(i).api["id"] for i in range(args.models)]
-        for model_id in random.Random(0).sample(ids, changed):
-            hub.corpus.touch(model_id)
-        del ids
+        population = hub.corpus.population
+        for row in random.Random(0).sample(range(args.models), changed):
+            hub.corpus.touch(population.model_id(population.row(row)))
         rerun = load(f"rerun, {changed:,} changed", hub, data_dir, changed)
 
     print(f"\nhubcarbon load benchmark: {args.models:,} generated models, ")

@@ -4,11 +4,19 @@ with
 
 placements as (
 
-    select model_id, 'fact' as place from {{ ref('fct_model_emissions') }}
+    select
+        model_id,
+        'fact' as place
+    from {{ ref('fct_model_emissions') }}
     union all
-    select model_id, 'quarantine' as place from {{ ref('quarantined_emissions') }}
+    select
+        model_id,
+        'quarantine' as place
+    from {{ ref('quarantined_emissions') }}
     union all
-    select model_id, 'not_reported' as place
+    select
+        model_id,
+        'not_reported' as place
     from {{ ref('reporting_classification') }}
     where emissions_status in ('not_reported_placeholder', 'not_reported_empty')
 

@@ -143,6 +143,7 @@ def bar_chart(
         if log_x:
             ax.set_xscale("log")
             ax.set_xlim(left=0.7)  # bars start near 1, so a count of a few still shows
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
         ax.set_xlim(right=ax.get_xlim()[1] * (8 if log_x else 1.25))  # room for the annotation
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)

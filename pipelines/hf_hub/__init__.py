@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dlt
+import httpx2
 from dlt.sources import DltResource
 
 from . import settings
@@ -56,6 +57,8 @@ _EMPTY = {
     "model_deletions": "select null::varchar as id, null::timestamptz as deleted_at where false",
     "emission_reporters": "select null::varchar as id, null::varchar as sha, "
     "null::json as card_data, null::json as tags where false",
+    "models": "select null::varchar as id, null::varchar as sha, null::timestamptz as created_at, "
+    "null::timestamptz as last_modified, null::varchar as _dlt_load_id where false",
 }
 
 
@@ -88,7 +91,7 @@ def _query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
         names = {
             table: client.make_qualified_table_name(table)
             if table in existing
-            else f"({_EMPTY.get(table, 'select 1 where false')})"
+            else f"({_EMPTY[table]})"
             for table in (*LISTING_RESOURCES, *DETAIL_RESOURCES, "model_deletions")
         }
         return client.execute_sql(sql.format(**names), *params) or []
@@ -345,10 +348,10 @@ def hf_hub(
             try:
                 for page in client.paginate(path, "model_first_commits"):
                     last = page or last  # newest first: the first commit ends the last page
-            except Exception as err:  # a repo deleted since the listing
-                if getattr(getattr(err, "response", None), "status_code", None) != 404:
-                    raise
-                return None
+            except httpx2.HTTPStatusError as err:
+                if err.response.status_code == 404:
+                    return None  # deleted since the listing
+                raise
             first = last[-1] if last and isinstance(last[-1], dict) else None
             if first is None:
                 return None

@@ -58,5 +58,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     built = Warehouse(work_dir / "warehouse.duckdb", work_dir)
     write_raw_hub(built.path)
     # models/reproduction belongs to `make reproduce` (tests/reproduce); this suite proves the rest.
-    built.dbt("build", "--vars", "{load_study_seeds: true}", "--exclude", "path:models/reproduction")
+    built.dbt(
+        "build", "--vars", "{load_study_seeds: true}", "--exclude", "path:models/reproduction"
+    )
     return built

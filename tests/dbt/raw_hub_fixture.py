@@ -1,8 +1,8 @@
 """A small raw_hub schema, shaped exactly like the dlt loader's tables (docs/architecture.md).
 
-Rows are modelled on real Hub cards: every shape in which `co2_eq_emissions` is written (bare number,
-dict, misspelled keys, list of dicts, strings with units, placeholders, zeros, junk), AutoTrain and
-template card bodies, deleted models, placeholder creation dates.
+Rows are modelled on real Hub cards: every shape in which `co2_eq_emissions` is written (bare
+number, dict, misspelled keys, list of dicts, strings with units, placeholders, zeros, junk),
+AutoTrain and template card bodies, deleted models, placeholder creation dates.
 """
 
 from __future__ import annotations
@@ -76,18 +76,37 @@ Carbon emissions can be estimated using the [Machine Learning Impact calculator]
 MORE = "[More Information Needed]"
 
 
-def _model(model_id, *, card=None, tags=(), created=None, modified="2023-01-10T10:00:00Z",
-           downloads=10, likes=0, pipeline_tag="text-classification", library="transformers"):
+def _model(
+    model_id,
+    *,
+    card=None,
+    tags=(),
+    created=None,
+    modified="2023-01-10T10:00:00Z",
+    downloads=10,
+    likes=0,
+    pipeline_tag="text-classification",
+    library="transformers",
+):
     co2 = card is not None and "co2_eq_emissions" in card
     all_tags = [*tags, *(["co2_eq_emissions"] if co2 else []), "region:us"]
     if pipeline_tag:
         all_tags.append(pipeline_tag)
     return {
-        "id": model_id, "author": model_id.split("/")[0] if "/" in model_id else None,
-        "sha": f"sha-{model_id}", "created_at": created or "2022-06-01T00:00:00Z",
-        "last_modified": modified, "downloads": downloads, "downloads_all_time": downloads * 5,
-        "likes": likes, "tags": json.dumps(all_tags), "pipeline_tag": pipeline_tag,
-        "library_name": library, "gated": "false", "private": False, "disabled": False,
+        "id": model_id,
+        "author": model_id.split("/")[0] if "/" in model_id else None,
+        "sha": f"sha-{model_id}",
+        "created_at": created or "2022-06-01T00:00:00Z",
+        "last_modified": modified,
+        "downloads": downloads,
+        "downloads_all_time": downloads * 5,
+        "likes": likes,
+        "tags": json.dumps(all_tags),
+        "pipeline_tag": pipeline_tag,
+        "library_name": library,
+        "gated": "false",
+        "private": False,
+        "disabled": False,
         "card_data": None if card is None else json.dumps(card),
     }
 
@@ -95,60 +114,171 @@ def _model(model_id, *, card=None, tags=(), created=None, modified="2023-01-10T1
 # (model row, card text or None, sizes or None)
 MODELS = [
     # --- the study's anchors
-    (_model("distilbert/distilgpt2", tags=["gpt2", "pytorch", "transformers"], downloads=1172830,
-            likes=170, pipeline_tag="text-generation", created=CREATED_AT_PLACEHOLDER,
-            card={"datasets": ["openwebtext"], "co2_eq_emissions": {
-                "emissions": 149200, "source": "mlco2.github.io/impact",
-                "training_type": "pretraining", "geographical_location": "Iowa, USA",
-                "hardware_used": "8 16GB V100"}}),
-     None, (81912576, 352833716, 352833716, 2_000_000_000)),
-    (_model("bigscience/bloom", tags=["bloom", "pytorch"], downloads=5000, likes=4000,
+    (
+        _model(
+            "distilbert/distilgpt2",
+            tags=["gpt2", "pytorch", "transformers"],
+            downloads=1172830,
+            likes=170,
             pipeline_tag="text-generation",
-            card={"co2_eq_emissions": {
-                "emissions": 24_700_000, "source": "Estimating the Carbon Footprint of BLOOM, a "
-                "176B Parameter Language Model. https://arxiv.org/abs/2211.02001",
-                "training_type": "pre-training", "geographical_location": "Orsay, France",
-                "hardware_used": "384 A100 80GB GPUs"}}),
-     None, (176_000_000_000, 360_000_000_000, None, 375_000_000_000)),
+            created=CREATED_AT_PLACEHOLDER,
+            card={
+                "datasets": ["openwebtext"],
+                "co2_eq_emissions": {
+                    "emissions": 149200,
+                    "source": "mlco2.github.io/impact",
+                    "training_type": "pretraining",
+                    "geographical_location": "Iowa, USA",
+                    "hardware_used": "8 16GB V100",
+                },
+            },
+        ),
+        None,
+        (81912576, 352833716, 352833716, 2_000_000_000),
+    ),
+    (
+        _model(
+            "bigscience/bloom",
+            tags=["bloom", "pytorch"],
+            downloads=5000,
+            likes=4000,
+            pipeline_tag="text-generation",
+            card={
+                "co2_eq_emissions": {
+                    "emissions": 24_700_000,
+                    "source": "Estimating the Carbon Footprint of BLOOM, a "
+                    "176B Parameter Language Model. https://arxiv.org/abs/2211.02001",
+                    "training_type": "pre-training",
+                    "geographical_location": "Orsay, France",
+                    "hardware_used": "384 A100 80GB GPUs",
+                }
+            },
+        ),
+        None,
+        (176_000_000_000, 360_000_000_000, None, 375_000_000_000),
+    ),
     # --- AutoTrain / AutoNLP: bare number (AutoNLP 2021) and dict (AutoTrain 2022-23)
-    (_model("abhishek/autonlp-imdb-1", tags=["autonlp", "pytorch"],
-            created="2021-10-12T08:00:00Z", card={"co2_eq_emissions": 12.99,
-                                                   "datasets": ["abhishek/autonlp-data-imdb"]}),
-     AUTOTRAIN_BODY.format(co2="12.99", acc="4"), (None, 438_000_000, 438_000_000, None)),
-    (_model("user/autotrain-news-2", tags=["autotrain", "pytorch"],
-            created="2023-02-11T08:00:00Z", card={"co2_eq_emissions": {"emissions": 1.3987}}),
-     AUTOTRAIN_BODY.format(co2="1.3987", acc="1"), (110_000_000, 440_000_000, 440_000_000, None)),
-    (_model("user/autotrain-zero-3", tags=["autotrain"], created="2023-03-01T08:00:00Z",
-            card={"co2_eq_emissions": {"emissions": 0}}),
-     AUTOTRAIN_BODY.format(co2="0", acc="0"), None),
-    (_model("user/autotrain-vision-4", tags=["autotrain", "vit"], created="2023-03-05T08:00:00Z",
-            pipeline_tag="image-classification", card={"co2_eq_emissions": {"emissions": 0.73}}),
-     AUTOTRAIN_BODY.format(co2="0.73", acc="7"), (86_000_000, 343_000_000, None, None)),
+    (
+        _model(
+            "abhishek/autonlp-imdb-1",
+            tags=["autonlp", "pytorch"],
+            created="2021-10-12T08:00:00Z",
+            card={"co2_eq_emissions": 12.99, "datasets": ["abhishek/autonlp-data-imdb"]},
+        ),
+        AUTOTRAIN_BODY.format(co2="12.99", acc="4"),
+        (None, 438_000_000, 438_000_000, None),
+    ),
+    (
+        _model(
+            "user/autotrain-news-2",
+            tags=["autotrain", "pytorch"],
+            created="2023-02-11T08:00:00Z",
+            card={"co2_eq_emissions": {"emissions": 1.3987}},
+        ),
+        AUTOTRAIN_BODY.format(co2="1.3987", acc="1"),
+        (110_000_000, 440_000_000, 440_000_000, None),
+    ),
+    (
+        _model(
+            "user/autotrain-zero-3",
+            tags=["autotrain"],
+            created="2023-03-01T08:00:00Z",
+            card={"co2_eq_emissions": {"emissions": 0}},
+        ),
+        AUTOTRAIN_BODY.format(co2="0", acc="0"),
+        None,
+    ),
+    (
+        _model(
+            "user/autotrain-vision-4",
+            tags=["autotrain", "vit"],
+            created="2023-03-05T08:00:00Z",
+            pipeline_tag="image-classification",
+            card={"co2_eq_emissions": {"emissions": 0.73}},
+        ),
+        AUTOTRAIN_BODY.format(co2="0.73", acc="7"),
+        (86_000_000, 343_000_000, None, None),
+    ),
     # --- hand-written dicts with units, misspelled keys, lists of dicts
-    (_model("lab/codecarbon-kg", tags=["sentence-transformers", "feature-extraction"],
+    (
+        _model(
+            "lab/codecarbon-kg",
+            tags=["sentence-transformers", "feature-extraction"],
             pipeline_tag="sentence-similarity",
-            card={"co2_eq_emissions": {"emissions": "1.2 kgCO2eq", "source": "codecarbon",
-                                       "training_type": "fine-tuning", "on_cloud": False,
-                                       "cpu_model": "AMD EPYC 7B12", "hours_used": 0.4,
-                                       "hardware_used": "1 x NVIDIA A100-SXM4-40GB"}}),
-     None, None),
-    (_model("lab/misspelled-keys", card={"co2_eq_emissions": {
-        "Emissions": "3,5 g", "Source": "Code Carbon", "geographic_location": "Eemshaven, "
-        "Netherlands, Europe (GCP)", "hardware used": "1 TPU v3-8 VM", "Training Type": "fine tuning"}}),
-     None, None),
-    (_model("lab/list-of-dicts", card={"co2_eq_emissions": [
-        {"emissions": "0.5 t"}, {"source": "CarbonTracker"}, {"training_type": "pretraining + fine-tuning"},
-        {"geographical_location": "us-east-1"}, {"hardware_used": "4xRTX 3090"}]}),
-     None, None),
+            card={
+                "co2_eq_emissions": {
+                    "emissions": "1.2 kgCO2eq",
+                    "source": "codecarbon",
+                    "training_type": "fine-tuning",
+                    "on_cloud": False,
+                    "cpu_model": "AMD EPYC 7B12",
+                    "hours_used": 0.4,
+                    "hardware_used": "1 x NVIDIA A100-SXM4-40GB",
+                }
+            },
+        ),
+        None,
+        None,
+    ),
+    (
+        _model(
+            "lab/misspelled-keys",
+            card={
+                "co2_eq_emissions": {
+                    "Emissions": "3,5 g",
+                    "Source": "Code Carbon",
+                    "geographic_location": "Eemshaven, Netherlands, Europe (GCP)",
+                    "hardware used": "1 TPU v3-8 VM",
+                    "Training Type": "fine tuning",
+                }
+            },
+        ),
+        None,
+        None,
+    ),
+    (
+        _model(
+            "lab/list-of-dicts",
+            card={
+                "co2_eq_emissions": [
+                    {"emissions": "0.5 t"},
+                    {"source": "CarbonTracker"},
+                    {"training_type": "pretraining + fine-tuning"},
+                    {"geographical_location": "us-east-1"},
+                    {"hardware_used": "4xRTX 3090"},
+                ]
+            },
+        ),
+        None,
+        None,
+    ),
     (_model("lab/tons-string", card={"co2_eq_emissions": "~2.3 metric tons CO2e"}), None, None),
     (_model("lab/mg-string", card={"co2_eq_emissions": "**450 mg**"}), None, None),
-    (_model("lab/grams-of-co2", card={"co2_eq_emissions": "1,234.5 (in grams of CO2)"}), None, None),
+    (
+        _model("lab/grams-of-co2", card={"co2_eq_emissions": "1,234.5 (in grams of CO2)"}),
+        None,
+        None,
+    ),
     (_model("lab/yaml-underscore-string", card={"co2_eq_emissions": "24_700_000"}), None, None),
-    (_model("lab/eco2ai", card={"co2_eq_emissions": {"emissions": 17.4, "source": "eco2AI"}}),
-     None, None),
-    (_model("lab/google-cloud", card={"co2_eq_emissions": {
-        "emissions": 80.1, "source": "Google Cloud Platform Carbon Footprint",
-        "geographical_location": "europe-west4"}}), None, None),
+    (
+        _model("lab/eco2ai", card={"co2_eq_emissions": {"emissions": 17.4, "source": "eco2AI"}}),
+        None,
+        None,
+    ),
+    (
+        _model(
+            "lab/google-cloud",
+            card={
+                "co2_eq_emissions": {
+                    "emissions": 80.1,
+                    "source": "Google Cloud Platform Carbon Footprint",
+                    "geographical_location": "europe-west4",
+                }
+            },
+        ),
+        None,
+        None,
+    ),
     # --- placeholders, empty, junk
     (_model("lab/tbd", card={"co2_eq_emissions": "TBD"}), None, None),
     (_model("lab/null-value", card={"co2_eq_emissions": None}), None, None),
@@ -160,28 +290,68 @@ MODELS = [
     (_model("lab/huge", card={"co2_eq_emissions": "5e7 t"}), None, None),
     (_model("lab/words", card={"co2_eq_emissions": "a lot"}), None, None),
     # --- claims in the card body only
-    (_model("lab/template-kg", card={"license": "mit"}, tags=["text-generation"]),
-     TEMPLATE_BODY.format(hardware="8 x A100", hours="12", cloud="AWS", region="us-east-1",
-                          carbon="4.8 kg CO2eq"), None),
-    (_model("lab/template-placeholder", card={"license": "mit"}),
-     TEMPLATE_BODY.format(hardware=MORE, hours=MORE, cloud=MORE, region=MORE, carbon=MORE), None),
-    (_model("lab/hardware-only", card={"license": "mit"}, pipeline_tag="automatic-speech-recognition"),
-     TEMPLATE_BODY.format(hardware="1 NVIDIA T4", hours="3", cloud="Google Cloud",
-                          region="europe-west1", carbon=MORE), None),
+    (
+        _model("lab/template-kg", card={"license": "mit"}, tags=["text-generation"]),
+        TEMPLATE_BODY.format(
+            hardware="8 x A100", hours="12", cloud="AWS", region="us-east-1", carbon="4.8 kg CO2eq"
+        ),
+        None,
+    ),
+    (
+        _model("lab/template-placeholder", card={"license": "mit"}),
+        TEMPLATE_BODY.format(hardware=MORE, hours=MORE, cloud=MORE, region=MORE, carbon=MORE),
+        None,
+    ),
+    (
+        _model(
+            "lab/hardware-only",
+            card={"license": "mit"},
+            pipeline_tag="automatic-speech-recognition",
+        ),
+        TEMPLATE_BODY.format(
+            hardware="1 NVIDIA T4",
+            hours="3",
+            cloud="Google Cloud",
+            region="europe-west1",
+            carbon=MORE,
+        ),
+        None,
+    ),
     # --- no emissions at all
     (_model("plain/no-card", card=None, pipeline_tag=None, library=None), None, None),
-    (_model("plain/rl-agent", card={"tags": ["deep-reinforcement-learning"]},
-            tags=["reinforcement-learning", "stable-baselines3"], pipeline_tag="reinforcement-learning"),
-     None, None),
-    (_model("plain/multi-domain", card={"license": "mit"},
-            tags=["feature-extraction", "bert"], pipeline_tag="feature-extraction"), None, None),
-    (_model("plain/optimized", card={"license": "mit"}, tags=["distilled", "optimized"]), None, None),
+    (
+        _model(
+            "plain/rl-agent",
+            card={"tags": ["deep-reinforcement-learning"]},
+            tags=["reinforcement-learning", "stable-baselines3"],
+            pipeline_tag="reinforcement-learning",
+        ),
+        None,
+        None,
+    ),
+    (
+        _model(
+            "plain/multi-domain",
+            card={"license": "mit"},
+            tags=["feature-extraction", "bert"],
+            pipeline_tag="feature-extraction",
+        ),
+        None,
+        None,
+    ),
+    (
+        _model("plain/optimized", card={"license": "mit"}, tags=["distilled", "optimized"]),
+        None,
+        None,
+    ),
     (_model("plain/deleted", card=None, created="2021-05-01T00:00:00Z"), None, None),
 ]
 
 DELETED = {"plain/deleted": "2023-04-01T00:00:00Z"}
-FIRST_COMMITS = {"distilbert/distilgpt2": "2019-10-03T10:00:00Z",
-                 "abhishek/autonlp-imdb-1": "2021-10-12T08:00:00Z"}
+FIRST_COMMITS = {
+    "distilbert/distilgpt2": "2019-10-03T10:00:00Z",
+    "abhishek/autonlp-imdb-1": "2021-10-12T08:00:00Z",
+}
 DATASETS = {"openwebtext": 39_769_494_896, "abhishek/autonlp-data-imdb": 1_000_000}
 
 
@@ -190,13 +360,16 @@ def write_raw_hub(path: Path) -> None:
     now = datetime(2023, 4, 5, tzinfo=UTC)
     with duckdb.connect(str(path)) as con:
         con.execute(_DDL)
-        con.execute("insert into raw_hub._dlt_loads values (?, 'hf_hub', 0, ?, 'h')", [LOAD_ID, now])
+        con.execute(
+            "insert into raw_hub._dlt_loads values (?, 'hf_hub', 0, ?, 'h')", [LOAD_ID, now]
+        )
         for i, (row, card_text, sizes) in enumerate(MODELS):
             values = [*row.values(), LOAD_ID, f"dlt-{i}"]
-            con.execute(f"insert into raw_hub.models values ({', '.join('?' * len(values))})", values)
+            placeholders = ", ".join("?" * len(values))
+            con.execute(f"insert into raw_hub.models values ({placeholders})", values)
             if "co2_eq_emissions" in json.loads(row["tags"]):
                 con.execute(
-                    f"insert into raw_hub.emission_reporters values ({', '.join('?' * len(values))})",
+                    f"insert into raw_hub.emission_reporters values ({placeholders})",
                     values,
                 )
             if card_text is not None:
@@ -210,14 +383,23 @@ def write_raw_hub(path: Path) -> None:
                     [row["id"], row["sha"], *sizes, now, LOAD_ID, f"size-{i}"],
                 )
         con.execute(
-            "insert into raw_hub.model_cards values ('plain/no-card', 'sha-plain/no-card', 'missing',"
-            " null, ?, ?, 'card-missing')", [now, LOAD_ID])
+            "insert into raw_hub.model_cards values"
+            " ('plain/no-card', 'sha-plain/no-card', 'missing',"
+            " null, ?, ?, 'card-missing')",
+            [now, LOAD_ID],
+        )
         for model_id, deleted_at in DELETED.items():
-            con.execute("insert into raw_hub.model_deletions values (?, ?, ?, ?)",
-                        [model_id, deleted_at, LOAD_ID, f"del-{model_id}"])
+            con.execute(
+                "insert into raw_hub.model_deletions values (?, ?, ?, ?)",
+                [model_id, deleted_at, LOAD_ID, f"del-{model_id}"],
+            )
         for model_id, first_at in FIRST_COMMITS.items():
-            con.execute("insert into raw_hub.model_first_commits values (?, 'c0', ?, ?, ?, ?)",
-                        [model_id, first_at, now, LOAD_ID, f"fc-{model_id}"])
+            con.execute(
+                "insert into raw_hub.model_first_commits values (?, 'c0', ?, ?, ?, ?)",
+                [model_id, first_at, now, LOAD_ID, f"fc-{model_id}"],
+            )
         for dataset_id, size in DATASETS.items():
-            con.execute("insert into raw_hub.dataset_sizes values (?, 's', 'ok', ?, ?, ?, ?, ?)",
-                        [dataset_id, size, size, now, LOAD_ID, f"ds-{dataset_id}"])
+            con.execute(
+                "insert into raw_hub.dataset_sizes values (?, 's', 'ok', ?, ?, ?, ?, ?)",
+                [dataset_id, size, size, now, LOAD_ID, f"ds-{dataset_id}"],
+            )

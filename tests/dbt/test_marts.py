@@ -1,4 +1,5 @@
-"""The marts built from the raw_hub fixture: every card shape ends where the emission contract says."""
+"""The marts built from the raw_hub fixture: every card shape ends where the emission contract
+says."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from .raw_hub_fixture import MODELS
 
 
 def test_build_ran_unit_and_data_tests(warehouse):
-    results = json.loads((warehouse.work_dir / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((warehouse.work_dir / "target" / "run_results.json").read_text())[
+        "results"
+    ]
     by_type = {}
     for result in results:
         kind = result["unique_id"].split(".")[0]
@@ -49,7 +52,9 @@ def test_facts_hold_grams_with_provenance(warehouse):
 
 
 def test_junk_is_quarantined_and_placeholders_are_not_reported(warehouse):
-    quarantined = dict(warehouse.query("select model_id, quarantine_reason from marts.quarantined_emissions"))
+    quarantined = dict(
+        warehouse.query("select model_id, quarantine_reason from marts.quarantined_emissions")
+    )
     assert quarantined == {
         "lab/negative": "negative",
         "lab/kwh": "unknown_unit",
@@ -57,7 +62,9 @@ def test_junk_is_quarantined_and_placeholders_are_not_reported(warehouse):
         "lab/huge": "implausible_magnitude",
         "lab/words": "unparseable",
     }
-    status = dict(warehouse.query("select model_id, emissions_status from marts.reporting_classification"))
+    status = dict(
+        warehouse.query("select model_id, emissions_status from marts.reporting_classification")
+    )
     assert status["lab/tbd"] == status["lab/template-key"] == "not_reported_placeholder"
     assert status["lab/template-placeholder"] == "not_reported_placeholder"
     assert status["lab/null-value"] == status["lab/empty-string"] == "not_reported_empty"
@@ -72,14 +79,29 @@ def test_context_is_normalised(warehouse):
     )
     context = {row[0]: row[1:] for row in rows}
     assert context["distilbert/distilgpt2"] == (
-        "MLCO2 Impact Calculator", "pretraining", "V100", 8, "United States of America", None
+        "MLCO2 Impact Calculator",
+        "pretraining",
+        "V100",
+        8,
+        "United States of America",
+        None,
     )
     assert context["bigscience/bloom"] == ("Article", "pretraining", "A100", 384, "France", None)
     assert context["lab/misspelled-keys"] == (
-        "CodeCarbon", "fine-tuning", "TPU v3", 1, "Netherlands", "europe-west4"
+        "CodeCarbon",
+        "fine-tuning",
+        "TPU v3",
+        1,
+        "Netherlands",
+        "europe-west4",
     )
     assert context["lab/list-of-dicts"] == (
-        "CarbonTracker", "pretraining+fine-tuning", "RTX 3090", 4, "United States of America", "us-east-1"
+        "CarbonTracker",
+        "pretraining+fine-tuning",
+        "RTX 3090",
+        4,
+        "United States of America",
+        "us-east-1",
     )
     assert context["lab/eco2ai"][0] == "eco2AI"
     assert context["lab/google-cloud"][0] == "Google Cloud Footprint"
@@ -89,7 +111,8 @@ def test_context_is_normalised(warehouse):
 
 def test_dim_models_has_every_model_once(warehouse):
     rows = warehouse.query(
-        "select model_id, domain, card_scan_status, created_at_source, is_deleted from marts.dim_models"
+        "select model_id, domain, card_scan_status, created_at_source, is_deleted"
+        " from marts.dim_models"
     )
     assert sorted(r[0] for r in rows) == sorted(row["id"] for row, _, _ in MODELS)
     dim = {r[0]: r[1:] for r in rows}
@@ -110,7 +133,8 @@ def test_reporting_levels(warehouse):
     levels = {
         model_id: (level, paper)
         for model_id, level, paper in warehouse.query(
-            "select model_id, reporting_level, reporting_level_paper from marts.reporting_classification"
+            "select model_id, reporting_level, reporting_level_paper"
+            " from marts.reporting_classification"
         )
     }
     assert levels["bigscience/bloom"] == ("Awareness", "Awareness")
@@ -142,13 +166,14 @@ def test_every_measured_fact_is_labelled(warehouse):
 
 
 def test_boundaries_explain_the_co2_rating(warehouse):
-    (boundary, value), = warehouse.query(
+    ((boundary, value),) = warehouse.query(
         "select index_boundary_ab, value_boundary_ab from marts.efficiency_label_boundaries"
         " where metric = 'co2_eq_emissions' and label_variant = 'paper'"
     )
     assert value == pytest.approx(149_200 / boundary)
     ratings = warehouse.query(
-        "select co2_eq_emissions_index > ?, co2_eq_emissions_rating_paper from marts.efficiency_labels",
+        "select co2_eq_emissions_index > ?, co2_eq_emissions_rating_paper"
+        " from marts.efficiency_labels",
         boundary,
     )
     assert all((rating == "A") == above for above, rating in ratings)
@@ -165,10 +190,16 @@ def test_analysis_marts(warehouse):
         " where segment_type = 'all'"
     ))  # fmt: skip
     assert 0 not in medians.values()  # zeros are not measurements
-    correlations = {r[0]: r[1:] for r in warehouse.query("select * from marts.rq2_emission_correlations")}
-    assert correlations["downloads"][0] == warehouse.query(
-        "select count(*) from marts.fct_model_emissions where is_measured and downloads is not null"
-    )[0][0]
+    correlations = {
+        r[0]: r[1:] for r in warehouse.query("select * from marts.rq2_emission_correlations")
+    }
+    assert (
+        correlations["downloads"][0]
+        == warehouse.query(
+            "select count(*) from marts.fct_model_emissions"
+            " where is_measured and downloads is not null"
+        )[0][0]
+    )
     sources = dict(warehouse.query(
         "select category, reporting_models from marts.rq2_emissions_distributions"
         " where dimension = 'emissions_source'"

@@ -35,7 +35,14 @@ def compiled(warehouse) -> dict[str, str]:
     inline = f"\n{SPLIT}\n".join(PIECES.values())
     # The build's vars, so dbt reuses its parse (partial parsing) instead of parsing again.
     done = warehouse.dbt(
-        "compile", "--quiet", "--output", "json", "--vars", "{load_study_seeds: true}", "--inline", inline
+        "compile",
+        "--quiet",
+        "--output",
+        "json",
+        "--vars",
+        "{load_study_seeds: true}",
+        "--inline",
+        inline,
     )
     sql = json.loads(done.stdout[done.stdout.index("{") :])["compiled"]
     return dict(zip(PIECES, (piece.strip() for piece in sql.split(SPLIT)), strict=True))
@@ -67,7 +74,9 @@ def parser(warehouse, compiled):
 
 @pytest.fixture(scope="module")
 def units(warehouse) -> list[tuple[str, float]]:
-    return warehouse.query("select unit_spelling, emissions_unit_factor_g from staging.emission_units")
+    return warehouse.query(
+        "select unit_spelling, emissions_unit_factor_g from staging.emission_units"
+    )
 
 
 @SETTINGS
@@ -124,15 +133,20 @@ def test_a_number_with_a_unit_is_always_the_same_grams(
     raw = f"{prefix}{emphasis}{number}{emphasis}{space}{spelling}{suffix}"
     if not space and spelling[0] in "e":  # "5e..." would read as an exponent; cards write a space
         raw = raw.replace(spelling, " " + spelling, 1)
-    (_, status, parsed, _, grams), = parser([(raw, None)])
-    expected = float(written_number(value, "plain")) if style != "exponent" else float(f"{value:.6e}")
+    ((_, status, parsed, _, grams),) = parser([(raw, None)])
+    expected = (
+        float(written_number(value, "plain")) if style != "exponent" else float(f"{value:.6e}")
+    )
     assert status == "ok", raw
     assert math.isclose(parsed, expected, rel_tol=1e-12), raw
     assert math.isclose(grams, expected * factor, rel_tol=1e-9), raw
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
     | st.integers(min_value=-(2**63), max_value=2**63 - 1),
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(
@@ -147,8 +161,10 @@ JSON_VALUES = st.recursive(
 @pytest.fixture(scope="module")
 def shapes(warehouse, compiled):
     """Run metadata extraction (the built model's SQL on our input) then parsing on JSON values."""
-    model_sql = (warehouse.work_dir / "target" / "compiled" / "hubcarbon" / "models" / "intermediate"
-                 / "carbon" / "int_model_emission_fields_extracted.sql")  # fmt: skip
+    compiled_models = warehouse.work_dir / "target" / "compiled" / "hubcarbon" / "models"
+    model_sql = (
+        compiled_models / "intermediate" / "carbon" / "int_model_emission_fields_extracted.sql"
+    )
     extraction = model_sql.read_text().replace(compiled["unioned_relation"], "shape_input")
     assert "shape_input" in extraction
     parse = compiled["parse_extracted"]
@@ -156,7 +172,10 @@ def shapes(warehouse, compiled):
     con.execute(f"attach '{warehouse.path}' as warehouse (read_only)")
 
     def run(values: list) -> list[tuple]:
-        con.execute("create or replace temp table shape_input (model_id varchar, co2_eq_emissions_json json)")
+        con.execute(
+            "create or replace temp table shape_input"
+            " (model_id varchar, co2_eq_emissions_json json)"
+        )
         con.executemany(
             "insert into shape_input values (?, ?)",
             [(f"m{i}", json.dumps(v)) for i, v in enumerate(values)],

@@ -25,11 +25,23 @@ def test_paper_labels_match_the_study(warehouse):
 
 
 def test_consistent_co2_variant_matches_the_recomputation(warehouse):
-    assert counts(warehouse, "label_consistent") == {"A": 15, "B": 197, "C": 547, "D": 456, "E": 204}
+    assert counts(warehouse, "label_consistent") == {
+        "A": 15,
+        "B": 197,
+        "C": 547,
+        "D": 456,
+        "E": 204,
+    }
 
 
 def test_per_metric_co2_ratings_show_the_sqrt_quirk(warehouse):
-    assert counts(warehouse, "co2_eq_emissions_rating_paper") == {0: 1333, 1: 34, 2: 18, 3: 13, 4: 21}
+    assert counts(warehouse, "co2_eq_emissions_rating_paper") == {
+        0: 1333,
+        1: 34,
+        2: 18,
+        3: 13,
+        4: 21,
+    }
 
 
 def test_boundaries_match_the_study(warehouse):

@@ -40,12 +40,14 @@ JUNK = {
 }
 # Written in kg by CodeCarbon, read as grams: plausible, so it stays a fact, and is warned about.
 CODECARBON_KG = "junk-lab/codecarbon-in-kg"
-CODECARBON_KG_CARD = {
+CODECARBON_CARD = {
     "emissions": 0.0042,
     "source": "codecarbon",
     "training_type": "fine-tuning",
     "hardware_used": "1 x NVIDIA T4",
 }
+# The same card, fixed to grams since the previous check (which recorded 0.0042 g): a x1000 jump.
+UNIT_FIXED = "junk-lab/fixed-from-kg-to-g"
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,28 @@ def corpus_with_junk() -> Corpus:
     corpus = Corpus(models[::SNAPSHOT_SAMPLE_EVERY], datasets, Population(POPULATION))
     for model_id, (emissions, _) in JUNK.items():
         corpus.add_model(model_id, card_data={"co2_eq_emissions": emissions}, readme="# junk\n")
+    corpus.add_model(CODECARBON_KG, card_data={"co2_eq_emissions": CODECARBON_CARD})
     corpus.add_model(
-        CODECARBON_KG, card_data={"co2_eq_emissions": CODECARBON_KG_CARD}, readme="# kg\n"
+        UNIT_FIXED, card_data={"co2_eq_emissions": {**CODECARBON_CARD, "emissions": 4.2}}
     )
     return corpus
 
 
+def record_previous_check(data_dir: Path) -> None:
+    """What an earlier successful check kept: today's emissions, but UNIT_FIXED still in kg."""
+    paths = Paths(data_dir)
+    paths.checks_dir.mkdir(parents=True)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        con.execute(
+            "select model_id, if(model_id = ?, 0.0042, co2_eq_emissions_g) as co2_eq_emissions_g "
+            "from marts.fct_model_emissions",
+            [UNIT_FIXED],
+        ).df().to_parquet(paths.checks_dir / "previous_emissions.parquet")
+
+
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Load, build and check the corpus with its junk: the first check of its data directory."""
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Load and build the corpus with its junk, then check it against an earlier check."""
     root = tmp_path_factory.mktemp("expectations")
     with HubReplay(corpus_with_junk()) as hub:
         env = {
@@ -115,6 +130,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         for module, *args in (("pipelines.load",), ("hubcarbon.warehouse", "build")):
             done = run(module, *args, **env)
             assert done.returncode == 0, f"{module}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    record_previous_check(root / "data")
     return Run(root / "data", check(root / "data"))
 
 
@@ -128,72 +144,60 @@ def section(stdout: str, description: str) -> str:
     raise AssertionError(f"no failing expectation {description!r} in:\n{stdout}")
 
 
-def test_junk_is_quarantined_with_its_reason_and_warned_about(first_run: Run) -> None:
-    assert first_run.check.returncode == 0, first_run.check.stdout + first_run.check.stderr
-    warned = section(first_run.check.stdout, "card emission value is junk and was quarantined")
+def test_junk_is_quarantined_with_its_reason_and_warned_about(checked: Run) -> None:
+    assert checked.check.returncode == 0, checked.check.stdout + checked.check.stderr
+    warned = section(checked.check.stdout, "card emission value is junk and was quarantined")
     assert warned.lstrip().startswith("warning")
     for model_id, (_, reason) in JUNK.items():
         assert f"{model_id} ({reason})" in warned
 
-    quarantined = first_run.query(
+    quarantined = checked.query(
         "select model_id, quarantine_reason, co2_eq_emissions_raw from marts.quarantined_emissions "
         "where model_id like 'junk-lab/%'"
     )
     assert {m: reason for m, reason, _ in quarantined} == {m: r for m, (_, r) in JUNK.items()}
     assert all(raw for *_, raw in quarantined), quarantined
     for mart in ("fct_model_emissions", "efficiency_labels"):
-        kept = first_run.query(f"select model_id from marts.{mart} where model_id like 'junk-%'")
-        assert kept == [(CODECARBON_KG,)], mart
+        leaked = checked.query(f"select model_id from marts.{mart} where model_id in ?", [*JUNK])
+        assert leaked == [], mart
 
 
-def test_codecarbon_value_in_kg_is_kept_and_warned_about(first_run: Run) -> None:
+def test_codecarbon_value_in_kg_is_kept_and_warned_about(checked: Run) -> None:
     warned = section(
-        first_run.check.stdout, "CodeCarbon value below 1 g: likely kilograms written as grams"
+        checked.check.stdout, "CodeCarbon value below 1 g: likely kilograms written as grams"
     )
     assert f"{CODECARBON_KG} (0.0042)" in warned
-    grams = first_run.query(
+    grams = checked.query(
         "select co2_eq_emissions_g from marts.fct_model_emissions where model_id = ?", CODECARBON_KG
     )
     assert grams == [(pytest.approx(0.0042),)]
 
 
-def test_check_reports_its_data_docs(first_run: Run) -> None:
-    lines = first_run.check.stdout.splitlines()
+def test_check_reports_its_data_docs(checked: Run) -> None:
+    lines = checked.check.stdout.splitlines()
     docs = next(line for line in lines if line.startswith("Data Docs"))
     index = Path(docs.split("file://", 1)[1])
-    assert index.is_file() and index.is_relative_to(Paths(first_run.data_dir).checks_dir)
+    assert index.is_file() and index.is_relative_to(Paths(checked.data_dir).checks_dir)
     html = index.read_text()
-    frames = [p.stem for p in (Paths(first_run.data_dir).checks_dir / "frames").glob("*.parquet")]
+    frames = [p.stem for p in (Paths(checked.data_dir).checks_dir / "frames").glob("*.parquet")]
     assert "ledger" in frames and "emissions" in frames
     for frame in frames:  # every suite and this run's validation of it are linked
         assert f"expectations/{frame}.html" in html and f"validations/{frame}/" in html
 
 
-def test_value_that_moved_x1000_since_the_previous_check_is_warned_about(
-    first_run: Run, tmp_path: Path
-) -> None:
-    """The previous check recorded the CodeCarbon model at 4.2 g; the card now says 0.0042."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(first_run.data_dir / "checks", Paths(data_dir).checks_dir)
-    shutil.copyfile(first_run.warehouse, Paths(data_dir).warehouse)
-    previous = Paths(data_dir).checks_dir / "previous_emissions.parquet"
-    recorded = pd.read_parquet(previous)  # written by the first, successful check
-    assert len(recorded) == first_run.query("select count(*) from marts.fct_model_emissions")[0][0]
-    recorded.loc[recorded.model_id == CODECARBON_KG, "co2_eq_emissions_g"] = 4.2
-    recorded.to_parquet(previous)
-
-    done = check(data_dir)
-
-    assert done.returncode == 0, done.stdout + done.stderr
-    warned = section(done.stdout, "value changed x100 or more since the previous check")
-    assert " 1 of " in warned and f"{CODECARBON_KG} (0.001)" in warned
+def test_value_fixed_from_kg_to_g_since_the_previous_check_is_warned_about(checked: Run) -> None:
+    warned = section(checked.check.stdout, "value changed x100 or more since the previous check")
+    assert " 1 of " in warned and f"{UNIT_FIXED} (1000)" in warned
+    # The check passed, so its emissions are the baseline of the next one.
+    kept = pd.read_parquet(Paths(checked.data_dir).checks_dir / "previous_emissions.parquet")
+    assert kept.set_index("model_id").co2_eq_emissions_g[UNIT_FIXED] == pytest.approx(4.2)
 
 
-def test_tampered_warehouse_fails_and_names_the_models(first_run: Run, tmp_path: Path) -> None:
+def test_tampered_warehouse_fails_and_names_the_models(checked: Run, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     tampered = Paths(data_dir).warehouse
-    shutil.copyfile(first_run.warehouse, tampered)
+    shutil.copyfile(checked.warehouse, tampered)
     with duckdb.connect(str(tampered)) as con:
         negative, deleted = (
             model_id

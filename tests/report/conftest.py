@@ -16,7 +16,7 @@ from report_support import digest, run_module
 from hubcarbon.settings import Paths
 from pipelines.hub_replay import Corpus, HubReplay
 
-POPULATION = 2_000  # generated non-reporters beside the snapshot: enough for monthly shares
+POPULATION = 1_000  # generated non-reporters beside the snapshot: enough for monthly shares
 
 
 @pytest.fixture(scope="session")

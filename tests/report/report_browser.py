@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -50,13 +51,14 @@ class Browser:
         self._profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
         commands_r, self._commands = os.pipe()  # we write, Chromium reads fd 3
         self._events, events_w = os.pipe()  # Chromium writes fd 4, we read
-        # dup2 in the child puts the pipe ends exactly on fds 3 and 4.
-        os.set_inheritable(commands_r, True)
-        os.set_inheritable(events_w, True)
 
         def wire_fds() -> None:
-            os.dup2(commands_r, 3)
-            os.dup2(events_w, 4)
+            # Lift both ends above 10 first: one of them may itself be fd 3 or 4.
+            reads, writes = (
+                fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (commands_r, events_w)
+            )
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
 
         self._process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],

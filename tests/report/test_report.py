@@ -102,6 +102,12 @@ def test_page_is_self_contained(report_page: Path) -> None:
     assert "@import" not in html
 
 
+def test_ids_are_unique_across_the_inline_charts(report_page: Path) -> None:
+    # Inline SVGs share one document: a clip-path id used twice would clip the wrong chart.
+    ids = re.findall(r'\sid="([^"]+)"', report_page.read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids))
+
+
 def test_rendering_leaves_the_warehouse_untouched(
     demo_paths: Paths, warehouse_digest: str, report_page: Path
 ) -> None:

@@ -5,7 +5,10 @@ with
 
 models as (
 
-    select model_id, sha from {{ ref('int_models_unioned') }}
+    select
+        model_id,
+        sha
+    from {{ ref('int_models_unioned') }}
 
 ),
 
@@ -25,7 +28,8 @@ cards as (
 
 latest as (
 
-    select * from cards where card_rank = 1
+    select * from cards
+    where card_rank = 1
 
 ),
 
@@ -41,7 +45,9 @@ final as (
         is_current_sha,
         fetched_at as card_fetched_at,
         -- AutoTrain/AutoNLP: "- CO2 Emissions (in grams): 12.99"
-        trim({{ hubcarbon.regexp_group('card_text', "'(?i)co2\\s+emissions\\s*\\(in\\s+grams\\)\\s*:+[\\s*_]*([^\\n]*)'") }})
+        trim(
+            {{ hubcarbon.regexp_group('card_text', "'(?i)co2\\s+emissions\\s*\\(in\\s+grams\\)\\s*:+[\\s*_]*([^\\n]*)'") }}
+        )
             as autotrain_co2_text,
         -- The Hub's model card template, "Environmental Impact" section.
         trim({{ hubcarbon.regexp_group('card_text', "'(?i)carbon\\s+emitted" ~ line_value) }})

@@ -8,7 +8,10 @@ with
 
 models as (
 
-    select model_id, is_autotrain from {{ ref('int_models_unioned') }}
+    select
+        model_id,
+        is_autotrain
+    from {{ ref('int_models_unioned') }}
 
 ),
 
@@ -56,7 +59,11 @@ combined as (
         -- judged by the parser in reporting_classification).
         (case when {{ hubcarbon.card_value_or_null('fields.source_raw') }} is not null then 1 else 0 end)
         + (case when {{ hubcarbon.card_value_or_null('fields.training_type_raw') }} is not null then 1 else 0 end)
-        + (case when {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }} is not null then 1 else 0 end)
+        + (
+            case
+                when {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }} is not null then 1 else 0
+            end
+        )
         + (case when {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }} is not null then 1 else 0 end)
             as co2_context_fields_filled_count,
         cards.autotrain_co2_text is not null as has_autotrain_card_line
@@ -150,7 +157,9 @@ final as (
             when combined.geographical_location_raw is null then 'Not Specified'
             -- The study merged every "East US" spelling and dropped grid-intensity remarks.
             when combined.geographical_location_raw like '%East US%' then 'East US'
-            else trim({{ hubcarbon.regexp_replace_all('combined.geographical_location_raw', "'\\s*\\([^)]*[0-9][^)]*\\)\\s*$'", "''") }})
+            else trim(
+                    {{ hubcarbon.regexp_replace_all('combined.geographical_location_raw', "'\\s*\\([^)]*[0-9][^)]*\\)\\s*$'", "''") }}
+                )
         end as geographical_location,
         locations.location_country,
         locations.location_continent,

@@ -5,7 +5,11 @@ with
 
 models as (
 
-    select model_id, sha, card_datasets from {{ ref('int_models_unioned') }}
+    select
+        model_id,
+        sha,
+        card_datasets
+    from {{ ref('int_models_unioned') }}
 
 ),
 
@@ -26,7 +30,12 @@ named_datasets as (
     select distinct
         model_id,
         trim(dataset_id) as dataset_id
-    from (select model_id, unnest(card_datasets) as dataset_id from models) as exploded
+    from (
+        select
+            model_id,
+            unnest(card_datasets) as dataset_id
+        from models
+    ) as exploded
     where trim(dataset_id) <> ''
 
 ),
@@ -41,7 +50,7 @@ dataset_totals as (
     from named_datasets
     left join {{ ref('stg_hf_hub__dataset_sizes') }} as datasets
         on named_datasets.dataset_id = datasets.dataset_id
-        and datasets.dataset_status = 'ok'
+            and datasets.dataset_status = 'ok'
     group by named_datasets.model_id
 
 ),

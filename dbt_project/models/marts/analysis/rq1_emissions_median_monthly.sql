@@ -15,10 +15,18 @@ reporters as (
 
 segmented as (
 
-    select created_month, 'all' as segment_type, 'All reporters' as segment, co2_eq_emissions_g
+    select
+        created_month,
+        'all' as segment_type,
+        'All reporters' as segment,
+        co2_eq_emissions_g
     from reporters
     union all
-    select created_month, 'autotrain' as segment_type, autotrain_segment as segment, co2_eq_emissions_g
+    select
+        created_month,
+        'autotrain' as segment_type,
+        autotrain_segment as segment,
+        co2_eq_emissions_g
     from reporters
 
 ),

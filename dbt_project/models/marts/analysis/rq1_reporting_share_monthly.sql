@@ -22,11 +22,25 @@ models as (
 
 segmented as (
 
-    select created_month, 'all' as segment_type, 'All models' as segment, is_reporting from models
+    select
+        created_month,
+        'all' as segment_type,
+        'All models' as segment,
+        is_reporting
+    from models
     union all
-    select created_month, 'domain' as segment_type, domain as segment, is_reporting from models
+    select
+        created_month,
+        'domain' as segment_type,
+        domain as segment,
+        is_reporting
+    from models
     union all
-    select created_month, 'autotrain' as segment_type, autotrain_segment as segment, is_reporting
+    select
+        created_month,
+        'autotrain' as segment_type,
+        autotrain_segment as segment,
+        is_reporting
     from models
 
 ),

@@ -3,7 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_deletions', {'id': 'varchar', 'deleted_at': 'timestamptz'}) }} as raw_table
+    from {{ hf_hub_source('model_deletions', {'id': 'varchar', 'deleted_at': 'timestamptz'}) }}
 
 ),
 
