@@ -7,8 +7,8 @@ warehouse open; a check never takes the writer lock), written as Parquet under
 project (suites, results, Data Docs) lives in ``DATA_DIR/checks/gx/`` and is regenerated from
 :mod:`expectations.suites` on every run, so the repository stays the only source of the suites.
 
-Exit codes: 0 all critical expectations pass (warnings allowed), 1 a critical one fails,
-2 the warehouse cannot be checked (missing or locked).
+Exit codes: 0 all critical expectations pass (warnings allowed), 1 a critical one fails (or a
+mart/column of the contract is missing), 2 the warehouse cannot be checked (missing or locked).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def test_kill_9_at_any_point_then_rerun_equals_an_uninterrupted_load(baseline, t
         return any((data_dir / "dlt" / "hf_hub" / "load" / "normalized").glob("*/*"))
 
     try:
-        for ready in (after(1), after(40), loading, loading):
+        for ready in (after(1), after(40), loading):
             _kill_when(data_dir, url, ready)
         load_ok(data_dir, url, **REPORTERS_ONLY)
     finally:
@@ -111,9 +111,7 @@ def test_token_never_leaks(tmp_path, data_dir):
     token = "hf_SECRETtokenNEVERtoBEstored0123456789"
     with HubReplay(corpus(), log_path=tmp_path / "requests.jsonl") as hub:
         by_env = load_ok(data_dir, hub.url, HF_TOKEN=token, **REPORTERS_ONLY)
-        by_secret = load_ok(
-            data_dir, hub.url, "--full", SOURCES__HF_HUB__HF_TOKEN=token, **REPORTERS_ONLY
-        )
+        by_secret = load_ok(data_dir, hub.url, SOURCES__HF_HUB__HF_TOKEN=token, **REPORTERS_ONLY)
         # Every request carried it...
         assert all(e["auth"] for e in hub.requests)
     # ... and it is nowhere else: not in DuckDB, not in dlt's state, schemas or traces, not in logs.
