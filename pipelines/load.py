@@ -27,10 +27,12 @@ os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parent))
 
 import dlt
 import duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from hubcarbon.settings import Paths
 from pipelines.hf_hub import DETAIL_RESOURCES, LISTING_RESOURCES, hf_hub
+from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
     HubGaveUp,
@@ -79,7 +81,9 @@ def make_pipeline(paths: Paths) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name="hf_hub",
         pipelines_dir=str(paths.pipelines_dir),
-        destination=dlt.destinations.duckdb(str(paths.raw_db)),
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(str(paths.raw_db), global_config=hub_settings.DUCKDB_CONFIG)
+        ),
         dataset_name="raw_hub",
     )
 

@@ -45,10 +45,8 @@ final as (
         is_current_sha,
         fetched_at as card_fetched_at,
         -- AutoTrain/AutoNLP: "- CO2 Emissions (in grams): 12.99"
-        trim(
-            {{ hubcarbon.regexp_group('card_text', "'(?i)co2\\s+emissions\\s*\\(in\\s+grams\\)\\s*:+[\\s*_]*([^\\n]*)'") }}
-        )
-            as autotrain_co2_text,
+        {%- set autotrain_line = "'(?i)co2\\s+emissions\\s*\\(in\\s+grams\\)\\s*:+[\\s*_]*([^\\n]*)'" %}
+        trim({{ hubcarbon.regexp_group('card_text', autotrain_line) }}) as autotrain_co2_text,
         -- The Hub's model card template, "Environmental Impact" section.
         trim({{ hubcarbon.regexp_group('card_text', "'(?i)carbon\\s+emitted" ~ line_value) }})
             as carbon_emitted_text,

@@ -157,9 +157,8 @@ final as (
             when combined.geographical_location_raw is null then 'Not Specified'
             -- The study merged every "East US" spelling and dropped grid-intensity remarks.
             when combined.geographical_location_raw like '%East US%' then 'East US'
-            else trim(
-                    {{ hubcarbon.regexp_replace_all('combined.geographical_location_raw', "'\\s*\\([^)]*[0-9][^)]*\\)\\s*$'", "''") }}
-                )
+            {%- set grid_remark = "'\\s*\\([^)]*[0-9][^)]*\\)\\s*$'" %}
+            else trim({{ hubcarbon.regexp_replace_all('combined.geographical_location_raw', grid_remark, "''") }})
         end as geographical_location,
         locations.location_country,
         locations.location_continent,

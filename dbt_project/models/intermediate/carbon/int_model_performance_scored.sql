@@ -111,11 +111,15 @@ final as (
         rouge1_normalised,
         rouge_l_normalised,
         {%- set metrics = ['accuracy_normalised', 'f1_normalised', 'rouge1_normalised', 'rouge_l_normalised'] %}
+        {%- set any_zero, available, reciprocals = [], [], [] %}
+        {%- for m in metrics %}
+        {%- do any_zero.append(m ~ ' = 0') %}
+        {%- do available.append('(case when ' ~ m ~ ' is not null then 1 else 0 end)') %}
+        {%- do reciprocals.append('coalesce(1.0 / ' ~ m ~ ', 0)') %}
+        {%- endfor %}
         case
-            when {% for m in metrics %}{{ m }} = 0{{ ' or ' if not loop.last }}{% endfor %} then 0.0
-            else
-                ({% for m in metrics %}(case when {{ m }} is not null then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %})
-                / nullif({% for m in metrics %}coalesce(1.0 / {{ m }}, 0){{ ' + ' if not loop.last }}{% endfor %}, 0)
+            when {{ any_zero | join(' or ') }} then 0.0
+            else ({{ available | join(' + ') }}) / nullif({{ reciprocals | join(' + ') }}, 0)
         end as performance_score
     from normalised
 

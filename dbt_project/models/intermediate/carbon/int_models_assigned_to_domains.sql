@@ -50,22 +50,22 @@ per_model as (
 
 decided as (
 
+    {%- set has_domain, names, counts = [], [], [] %}
+    {%- for domain in domains %}
+    {%- do has_domain.append('(case when tags_' ~ loop.index ~ ' > 0 then 1 else 0 end)') %}
+    {%- do names.append('case when tags_' ~ loop.index ~ " > 0 then '" ~ domain ~ "' end") %}
+    {%- do counts.append('tags_' ~ loop.index) %}
+    {%- endfor %}
+
     select
         model_id,
-        {% for domain in domains -%}
-        (case when tags_{{ loop.index }} > 0 then 1 else 0 end){{ ' +' if not loop.last else ' as domain_count,' }}
-        {% endfor -%}
-        concat_ws(', ', {% for domain in domains -%}
-            case when tags_{{ loop.index }} > 0 then '{{ domain }}' end{{ ', ' if not loop.last }}
-        {%- endfor %}) as mapped_domains,
+        {{ has_domain | join(' + ') }} as domain_count,
+        concat_ws(', ', {{ names | join(', ') }}) as mapped_domains,
         case
-            when {% for domain in domains %}(case when tags_{{ loop.index }} > 0 then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %} = 2
-                and has_feature_extraction
-                then 'NLP'
+            when {{ has_domain | join(' + ') }} = 2 and has_feature_extraction then 'NLP'
             when tags_{{ domains.index('Multimodal') + 1 }} > 0 then 'Multimodal'
             {% for domain in domains -%}
-            when tags_{{ loop.index }} = greatest({% for _ in domains %}tags_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %})
-                then '{{ domain }}'
+            when tags_{{ loop.index }} = greatest({{ counts | join(', ') }}) then '{{ domain }}'
             {% endfor -%}
         end as domain
     from per_model

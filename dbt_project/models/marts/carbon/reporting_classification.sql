@@ -52,7 +52,8 @@ flags as (
         ) as has_optimization_tag,
         coalesce(
             {%- for tag in var('certification_tags') %}
-            array_contains(list_transform(models.tags, lambda t: lower(t)), '{{ tag }}'){{ ' or' if not loop.last }}
+            -- t is a lambda parameter, not a table
+            array_contains(list_transform(models.tags, lambda t: lower(t)), '{{ tag }}'){{ ' or' if not loop.last }} -- noqa: RF02
             {%- endfor %}, false
         ) as has_certification_tag,
         (case when parsed.emissions_parse_status not in ('placeholder', 'empty') then 1 else 0 end)

@@ -3,7 +3,14 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('dataset_sizes', {'dataset_id': 'varchar', 'sha': 'varchar', 'status': 'varchar', 'dataset_size_bytes': 'bigint', 'used_storage_bytes': 'bigint', 'fetched_at': 'timestamptz'}) }}
+    from {{ hf_hub_source('dataset_sizes', {
+        'dataset_id': 'varchar',
+        'sha': 'varchar',
+        'status': 'varchar',
+        'dataset_size_bytes': 'bigint',
+        'used_storage_bytes': 'bigint',
+        'fetched_at': 'timestamptz'
+    }) }}
 
 ),
 

@@ -3,7 +3,10 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_deletions', {'id': 'varchar', 'deleted_at': 'timestamptz'}) }}
+    from {{ hf_hub_source('model_deletions', {
+        'id': 'varchar',
+        'deleted_at': 'timestamptz'
+    }) }}
 
 ),
 
