@@ -1,7 +1,7 @@
 """`make demo`: the whole pipeline offline, on the bundled snapshot.
 
-Starts the local Hub imitation on 127.0.0.1, then runs exactly what `make all` runs (load, build, check)
-against it into ``data/demo/``, and prints a short summary and how to query the result.
+Starts the local Hub imitation on 127.0.0.1, then runs exactly what `make all` runs (load, build,
+check) against it into ``data/demo/``, and prints a short summary and how to query the result.
 """
 
 from __future__ import annotations
@@ -62,10 +62,12 @@ def summary(warehouse: Path) -> str:
         + ", ".join(f"{label or 'none'} {count:,}" for label, count in labels),
         "",
         f"Warehouse: {warehouse}",
-        "Query it (read-only, safe next to later builds):",
-        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
-        ".sql('select * from marts.efficiency_labels limit 5'))\"",
-        f"  or with any BI tool: see README, 'Query it from your BI tool'. Report: DATA_DIR={DEMO_DATA_DIR} make report",
+        "Query it read-only (safe next to later builds), e.g.:",
+        '  .venv/bin/python -c "import duckdb; '
+        f"con = duckdb.connect('{warehouse}', read_only=True); "
+        "con.sql('from marts.efficiency_labels limit 5').show()\"",
+        "  or from any BI tool: see the README, 'Query it from your BI tool'.",
+        f"HTML report: DATA_DIR={DEMO_DATA_DIR} make report",
     ]
     return "\n".join(lines)
 

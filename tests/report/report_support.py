@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
-
-from hubcarbon.settings import REPO_ROOT
 
 # The figures the report promises (RQ1, RQ2, the two classifications).
 FIGURE_IDS = {
@@ -29,19 +24,6 @@ FIGURE_IDS = {
     "cls-labels-domain",
     "cls-labels-year",
 }
-
-
-def run_module(module: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "DATA_DIR": str(data_dir), **env}
-    environment.pop("HF_TOKEN", None)  # never send a real token to the imitation
-    return subprocess.run(
-        [sys.executable, "-m", *module.split()],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def digest(path: Path) -> str:

@@ -67,23 +67,25 @@ def test_every_figure_is_present_with_a_title_and_a_chart(figures: dict[str, dic
 
 
 def test_every_figure_states_its_n_and_the_load_time(
-    figures: dict[str, dict], demo_paths: Paths
+    figures: dict[str, dict], demo_warehouse: Paths
 ) -> None:
-    loaded = scalar(demo_paths, "select max(inserted_at) from raw_hub._dlt_loads where status = 0")
+    loaded = scalar(
+        demo_warehouse, "select max(inserted_at) from raw_hub._dlt_loads where status = 0"
+    )
     stamp = f"data loaded {loaded.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     for fig_id, figure in figures.items():
         assert f"n = {figure['n']:,} models" in figure["text"], fig_id
         assert stamp in figure["text"], fig_id
 
 
-def test_n_matches_the_marts(figures: dict[str, dict], demo_paths: Paths) -> None:
-    models = scalar(demo_paths, "select count(*) from marts.reporting_classification")
+def test_n_matches_the_marts(figures: dict[str, dict], demo_warehouse: Paths) -> None:
+    models = scalar(demo_warehouse, "select count(*) from marts.reporting_classification")
     labelled = scalar(
-        demo_paths,
+        demo_warehouse,
         "select count(*) from marts.efficiency_labels where efficiency_label is not null",
     )
     measured = scalar(
-        demo_paths,
+        demo_warehouse,
         "select count(*) from marts.fct_model_emissions"
         " where is_measured and co2_eq_emissions_g > 0",
     )
@@ -109,9 +111,9 @@ def test_ids_are_unique_across_the_inline_charts(report_page: Path) -> None:
 
 
 def test_rendering_leaves_the_warehouse_untouched(
-    demo_paths: Paths, warehouse_digest: str, report_page: Path
+    demo_warehouse: Paths, warehouse_digest: str, report_page: Path
 ) -> None:
-    assert digest(demo_paths.warehouse) == warehouse_digest
+    assert digest(demo_warehouse.warehouse) == warehouse_digest
 
 
 def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:

@@ -2,16 +2,14 @@
 
 Most tests build a temporary copy of ``dbt_project/`` (its profile, config and macros) whose models
 are replaced by one staging view and one mart over ``raw_hub.models`` (serving_support.py): they
-exercise the build machinery independently of the project's evolving models. ``pipeline_built`` is
-the whole real pipeline, for what must hold on the project's own marts.
+exercise the build machinery independently of the project's evolving models. The session's
+``demo_warehouse`` (tests/conftest.py) is the whole real pipeline, for what must hold on the
+project's own marts.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,11 +17,7 @@ import pytest
 from serving_support import MODELS_V1, load_raw, write_tiny_project
 
 from hubcarbon import warehouse
-from hubcarbon.settings import REPO_ROOT, Paths
-from pipelines.hub_replay import Corpus, HubReplay
-
-# Generated non-reporters beside the bundled snapshot's real reporters: every mart gets rows.
-POPULATION = 500
+from hubcarbon.settings import Paths
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,23 +50,3 @@ def clone(built: Paths, tmp_path: Path) -> Paths:
     """A private copy of the built data directory, for tests that rebuild or break it."""
     shutil.copytree(built.data_dir, tmp_path / "data")
     return Paths(tmp_path / "data")
-
-
-@pytest.fixture(scope="session")
-def pipeline_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """The real loader mines the local Hub imitation, then the project's own `dbt build` runs."""
-    paths = Paths(tmp_path_factory.mktemp("pipeline"))
-    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}  # the imitation needs none
-    with HubReplay(Corpus.bundled(population=POPULATION)) as hub:
-        env.update(DATA_DIR=str(paths.data_dir), HF_ENDPOINT=hub.url)
-        loaded = subprocess.run(
-            [sys.executable, "-m", "pipelines.load"],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    assert loaded.returncode == 0, f"the loader failed:\n{loaded.stderr[-3000:]}"
-    warehouse.build(paths)
-    return paths

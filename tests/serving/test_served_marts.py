@@ -19,21 +19,21 @@ def test_docs_ask_the_five_questions() -> None:
 
 
 @pytest.mark.parametrize("query", BI_QUERIES, ids=range(1, len(BI_QUERIES) + 1))
-def test_bi_query_answers(pipeline_built: Paths, query: str) -> None:
-    with duckdb.connect(str(pipeline_built.warehouse), read_only=True) as con:
+def test_bi_query_answers(demo_warehouse: Paths, query: str) -> None:
+    with duckdb.connect(str(demo_warehouse.warehouse), read_only=True) as con:
         assert con.execute(query).fetchall(), "the demo data has an answer to every question"
 
 
-def test_oldest_engine_reads_the_marts_and_runs_the_queries(pipeline_built: Paths) -> None:
-    queries = read_marts(pipeline_built.warehouse) + BI_QUERIES
+def test_oldest_engine_reads_the_marts_and_runs_the_queries(demo_warehouse: Paths) -> None:
+    queries = read_marts(demo_warehouse.warehouse) + BI_QUERIES
     bin_dir = side_env(*OLDEST_PYTHON)
-    version, rows = row_counts_with_python(bin_dir, pipeline_built.warehouse, queries)
+    version, rows = row_counts_with_python(bin_dir, demo_warehouse.warehouse, queries)
     assert version == "1.4.0"
-    assert rows == row_counts(pipeline_built.warehouse, queries)
+    assert rows == row_counts(demo_warehouse.warehouse, queries)
 
 
-def test_every_mart_and_column_is_described(pipeline_built: Paths) -> None:
-    with duckdb.connect(str(pipeline_built.warehouse), read_only=True) as con:
+def test_every_mart_and_column_is_described(demo_warehouse: Paths) -> None:
+    with duckdb.connect(str(demo_warehouse.warehouse), read_only=True) as con:
         undescribed = con.execute(
             "select table_name from duckdb_tables()"
             " where schema_name = 'marts' and coalesce(comment, '') = ''"
