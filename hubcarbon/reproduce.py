@@ -1,10 +1,11 @@
 """`make reproduce`: the study's figures next to ours, computed on the study's own published data.
 
 Castaño et al. (ESEM 2023) published their analysis dataset (HFCO2.csv, 1,419 rows) and their
-manual curation (HFClean.csv, 48 rows). Both are dbt seeds of this project (``seeds/study/``,
-enabled by the var ``load_study_seeds``). This command builds them with dbt into a separate DuckDB
-file, ``DATA_DIR/reproduce/study.duckdb``, through the project's own macros (emission parsing,
-placeholder handling, source and training-type lookups, labels) in ``models/reproduction/``, then
+manual curation (HFClean.csv, 48 rows). Both are dbt seeds of this project (``seeds/study/``);
+they and the models reading them (``models/reproduction/``) are enabled only by the var
+``load_study_seeds``. This command builds them with dbt into a separate DuckDB file,
+``DATA_DIR/reproduce/study.duckdb`` (schema ``reproduction``), through the project's own macros
+(emission parsing, placeholder handling, source and training-type lookups, labels), then
 compares every figure with the study's. Each comparison has a tolerance and a one-line reason for
 any difference; the command fails when a figure falls outside its tolerance.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon.settings import DBT_PROJECT_DIR, Paths
-from hubcarbon.warehouse import _dbt
+from hubcarbon.warehouse import run_dbt
 
 SELECTION = "+path:models/reproduction"  # the reproduction models and everything they read
 DBT_VARS = "{load_study_seeds: true}"
@@ -293,7 +294,7 @@ def build_study_warehouse(paths: Paths) -> Path:
     args += ["--log-path", str(workdir / "logs")]
     # HFClean's first column (the pandas index) has no header; agate warns on every run.
     os.environ.setdefault("PYTHONWARNINGS", "ignore:Column 0 has no name")
-    code = _dbt(
+    code = run_dbt(
         ["build", *args], database, paths.data_dir, DBT_PROJECT_DIR, target=str(workdir / "target")
     )
     if code != 0:

@@ -58,7 +58,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
         # dbt's target/ beside the build it describes: builds of other data directories running
         # at the same time do not share (and garble) one partial-parse state and run results.
         target = os.environ.get("DBT_TARGET_PATH") or str(paths.build_dir / "dbt-target")
-        code = _dbt(["build", *dbt_args], new, paths.data_dir, project_dir, target=target)
+        code = run_dbt(["build", *dbt_args], new, paths.data_dir, project_dir, target=target)
         if code != 0:
             raise WarehouseError(
                 f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
@@ -125,7 +125,7 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
         snapshot = Path(scratch) / paths.warehouse.name  # same basename: dbt's database name
         shutil.copyfile(paths.warehouse, snapshot)
         command = ["docs", "generate", "--static", *dbt_args]
-        code = _dbt(command, snapshot, paths.data_dir, project_dir)
+        code = run_dbt(command, snapshot, paths.data_dir, project_dir)
     if code != 0:
         raise WarehouseError(f"dbt docs generate failed (exit {code}); see dbt's output above.")
     target = project_dir / os.environ.get("DBT_TARGET_PATH", "target")
@@ -174,14 +174,20 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
         con.close()
 
 
-def _dbt(
+def run_dbt(
     command: Sequence[str],
     warehouse: Path,
     data_dir: Path,
     project_dir: Path,
     target: str | None = None,
 ) -> int:
-    """Run dbt against ``warehouse`` with its output streamed to ours; returns the exit code."""
+    """Run ``dbt <command>`` on the DuckDB file ``warehouse``; returns dbt's exit code.
+
+    dbt's output streams to ours. The profile of ``project_dir`` is used whatever the user's
+    environment says, pointed at ``warehouse`` (``HUBCARBON_WAREHOUSE``) with ``DATA_DIR`` set to
+    ``data_dir``. ``target`` is dbt's target path (compiled SQL, run results, partial-parse
+    state): concurrent runs of one project need one each.
+    """
     env = {
         **os.environ,
         **({"DBT_TARGET_PATH": target} if target else {}),

@@ -53,12 +53,10 @@ class Warehouse:
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """raw_hub fixture rows built through every model, test and unit test (study seeds included)."""
+    """raw_hub fixture rows built through every model, test and unit test (the study's seeds and
+    models/reproduction included)."""
     work_dir = tmp_path_factory.mktemp("dbt")
     built = Warehouse(work_dir / "warehouse.duckdb", work_dir)
     write_raw_hub(built.path)
-    # models/reproduction belongs to `make reproduce` (tests/reproduce); this suite proves the rest.
-    built.dbt(
-        "build", "--vars", "{load_study_seeds: true}", "--exclude", "path:models/reproduction"
-    )
+    built.dbt("build", "--vars", "{load_study_seeds: true}")
     return built

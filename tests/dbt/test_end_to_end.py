@@ -36,8 +36,7 @@ def built(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     )
     with HubReplay(Corpus.generated(400, reporter_share=0.1, seed=11)) as hub:
         run("pipelines.load", env={**env, "HF_ENDPOINT": hub.url})
-    # models/reproduction belongs to `make reproduce` (tests/reproduce).
-    run("hubcarbon.warehouse", "build", "--exclude", "path:models/reproduction", env=env)
+    run("hubcarbon.warehouse", "build", env=env)
     con = duckdb.connect(str(work / "data" / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()

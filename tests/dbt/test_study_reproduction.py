@@ -16,7 +16,7 @@ STUDY_BOUNDARIES = {
 
 def counts(warehouse, column: str) -> dict[str, int]:
     return dict(warehouse.query(
-        f"select {column}, count(*) from intermediate.study_efficiency_labels group by all"
+        f"select {column}, count(*) from reproduction.study_efficiency_labels group by all"
     ))  # fmt: skip
 
 
@@ -47,7 +47,7 @@ def test_per_metric_co2_ratings_show_the_sqrt_quirk(warehouse):
 def test_boundaries_match_the_study(warehouse):
     rows = warehouse.query(
         "select metric, reference_value, index_boundary_ab, index_boundary_bc, index_boundary_cd,"
-        " index_boundary_de from intermediate.study_efficiency_label_boundaries"
+        " index_boundary_de from reproduction.study_efficiency_label_boundaries"
         " where label_variant = 'paper'"
     )
     boundaries = {metric: tuple(b) for metric, _, *b in rows}

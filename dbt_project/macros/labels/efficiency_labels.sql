@@ -7,10 +7,7 @@
         {{ efficiency_labels(relation) }}                       -- one row per input row
         {{ efficiency_labels(relation, output='boundaries') }}  -- one row per metric and variant
 
-    For the study's own inputs (HFCO2.csv as seed `hfco2`):
-        {{ efficiency_labels(ref('hfco2'), id_column='"modelId"', reference_model_id='distilgpt2',
-           columns={'co2_eq_emissions': 'co2_eq_emissions', 'size_efficiency': 'size_efficency',
-                    'dataset_size_efficiency': 'datasets_size_efficency'}) }}
+    For the study's own inputs (HFCO2.csv as seed `hfco2`): macro study_efficiency_labels below.
 
     Per metric: reference = the reference model's value, else the median (pandas skips nulls);
     index = value/reference (higher is better) or reference/value, with numpy's float semantics
@@ -203,3 +200,21 @@ select * from labelled
 {%- endif %}
 
 {% endmacro %}
+
+
+{#- The label on the study's own inputs, unchanged (seed hfco2, HFCO2.csv: its column names, its
+    author-stripped ids), for models/reproduction: the proof that efficiency_labels is the study's
+    algorithm. -#}
+{% macro study_efficiency_labels(output='labels') -%}
+    {{ hubcarbon.efficiency_labels(
+        ref('hfco2'),
+        output=output,
+        id_column='"modelId"',
+        reference_model_id='distilgpt2',
+        columns={
+            'co2_eq_emissions': 'co2_eq_emissions',
+            'size_efficiency': 'size_efficency',
+            'dataset_size_efficiency': 'datasets_size_efficency',
+        },
+    ) }}
+{%- endmacro %}

@@ -1,14 +1,16 @@
-{{ config(enabled=var('load_study_seeds', false), schema='reproduction', materialized='table') }}
-
 -- Every figure `make reproduce` compares with the study, one row per (figure, item): the value and
 -- the n it rests on. Computed here from the study's published data run through the project's
--- logic (repro_study_models; the labels of models/study/study_efficiency_labels, macro
--- efficiency_labels on the published label inputs); hubcarbon.reproduce only compares and prints.
+-- logic (repro_study_models; study_efficiency_labels, macro efficiency_labels on the published
+-- label inputs); hubcarbon.reproduce only compares and prints.
+-- Jinja loops below: SQLFluff cannot indent a loop body both as source and as rendered SQL.
+-- noqa: disable=LT02
 with
 
 study as (
 
-    select * from {{ ref('repro_study_models') }}
+    -- Source and training type through the project's lookups and fallbacks, exactly as the Hub's
+    -- cards in int_model_emission_contexts_normalised.
+    {{ hubcarbon.normalise_emission_context(ref('repro_study_models'), 'study_row') }}
 
 ),
 
@@ -17,39 +19,6 @@ measured as (
     -- The contract: only these statuses count as a reported emission (0 g is "not measured").
     select * from study
     where emissions_parse_status in ('ok', 'unit_assumed_grams')
-
-),
-
--- Source and training type through the project's lookups, first match by priority, with the same
--- fallbacks as int_model_emission_contexts_normalised.
-sources as (
-
-    select
-        study.study_row,
-        coalesce(
-            min_by(lookup.emission_source, lookup.priority),
-            case
-                when study.is_autotrain then 'AutoTrain'
-                when study.emissions_source_raw is not null then 'Other'
-                else 'Not Specified'
-            end
-        ) as emissions_source
-    from study
-    left join {{ ref('emission_sources') }} as lookup
-        on {{ hubcarbon.regexp_test('lower(study.emissions_source_raw)', 'lookup.pattern') }}
-    group by study.study_row, study.is_autotrain, study.emissions_source_raw
-
-),
-
-training_types as (
-
-    select
-        study.study_row,
-        coalesce(min_by(lookup.training_type, lookup.priority), 'Not Specified') as training_type
-    from study
-    left join {{ ref('training_types') }} as lookup
-        on {{ hubcarbon.regexp_test('lower(study.training_type_raw)', 'lookup.pattern') }}
-    group by study.study_row
 
 ),
 
@@ -112,36 +81,6 @@ figures as (
     union all
 
     select
-        'domain' as figure,
-        coalesce(study.model_domain, 'Not Specified') as item,
-        count(*) as figure_value,
-        sum(count(*)) over () as n
-    from study
-    group by all
-
-    union all
-
-    select
-        'source' as figure,
-        sources.emissions_source as item,
-        count(*) as figure_value,
-        sum(count(*)) over () as n
-    from sources
-    group by all
-
-    union all
-
-    select
-        'training_type' as figure,
-        training_types.training_type as item,
-        count(*) as figure_value,
-        sum(count(*)) over () as n
-    from training_types
-    group by all
-
-    union all
-
-    select
         'monthly_median_g' as figure,
         created_month as item,
         median(co2_eq_emissions_g) as figure_value,
@@ -153,24 +92,6 @@ figures as (
     union all
 
     select
-        'emissions_g' as figure,
-        'median' as item,
-        median(co2_eq_emissions_g) as figure_value,
-        count(*) as n
-    from measured
-
-    union all
-
-    select
-        'emissions_g' as figure,
-        'max' as item,
-        max(co2_eq_emissions_g) as figure_value,
-        count(*) as n
-    from measured
-
-    union all
-
-    select
         'reporting_level' as figure,
         case when hardware_used is null then 'basic' else 'hardware' end as item,
         count(distinct model_id) as figure_value,
@@ -178,65 +99,60 @@ figures as (
     from measured
     group by all
 
+    {%- for statistic in ['median', 'max'] %}
+
     union all
 
     select
-        'label' as figure,
-        label_paper as item,
+        'emissions_g' as figure,
+        '{{ statistic }}' as item,
+        {{ statistic }}(co2_eq_emissions_g) as figure_value,
+        count(*) as n
+    from measured
+    {%- endfor %}
+
+    -- Distributions: rows per item, over all rows of the relation.
+    {%- for figure, item, relation in [
+        ('domain', "coalesce(model_domain, 'Not Specified')", 'study'),
+        ('source', 'emissions_source', 'study'),
+        ('training_type', 'training_type', 'study'),
+        ('label', 'label_paper', 'labels'),
+        ('label_consistent', 'label_consistent', 'labels'),
+    ] %}
+
+    union all
+
+    select
+        '{{ figure }}' as figure,
+        {{ item }} as item,
         count(*) as figure_value,
         sum(count(*)) over () as n
-    from labels
+    from {{ relation }}
     group by all
+    {%- endfor %}
 
-    union all
-
-    select
-        'label_consistent' as figure,
-        label_consistent as item,
-        count(*) as figure_value,
-        sum(count(*)) over () as n
-    from labels
-    group by all
+    {%- for item, size in [('model size', 'size'), ('dataset size', 'datasets_size')] %}
 
     union all
 
     select
         'correlation' as figure,
-        'model size, study method' as item,
-        corr(ln(co2_eq_emissions + 1e-6), ln(size + 1e-6)) as figure_value,
-        count(size) as n
+        '{{ item }}, study method' as item,
+        corr(ln(co2_eq_emissions + 1e-6), ln({{ size }} + 1e-6)) as figure_value,
+        count({{ size }}) as n
     from curated
-    where size is not null
+    where {{ size }} is not null
 
     union all
 
     select
         'correlation' as figure,
-        'dataset size, study method' as item,
-        corr(ln(co2_eq_emissions + 1e-6), ln(datasets_size + 1e-6)) as figure_value,
-        count(datasets_size) as n
+        '{{ item }}' as item,
+        corr(ln(co2_eq_emissions), ln({{ size }})) as figure_value,
+        count({{ size }}) as n
     from curated
-    where datasets_size is not null
-
-    union all
-
-    select
-        'correlation' as figure,
-        'model size' as item,
-        corr(ln(co2_eq_emissions), ln(size)) as figure_value,
-        count(size) as n
-    from curated
-    where is_measured and size > 0
-
-    union all
-
-    select
-        'correlation' as figure,
-        'dataset size' as item,
-        corr(ln(co2_eq_emissions), ln(datasets_size)) as figure_value,
-        count(datasets_size) as n
-    from curated
-    where is_measured and datasets_size > 0
+    where is_measured and {{ size }} > 0
+    {%- endfor %}
 
 )
 

@@ -1,5 +1,3 @@
-{{ config(enabled=var('load_study_seeds', false), schema='reproduction', materialized='table') }}
-
 -- The study's 1,419 published rows (seed hfco2 = HFCO2.csv), one row each, through the project's
 -- own emission parser. Duplicates are kept on purpose: the study computed its label boundaries over
 -- all 1,419 rows. The curated rows (seed hfclean) bring back the raw source, training type and

@@ -6,175 +6,122 @@
 -- scanned card.
 with
 
-models as (
+-- Each card value cleaned once (the placeholder test is a lookup).
+claims as (
 
     select
-        model_id,
-        is_autotrain
-    from {{ ref('int_models_unioned') }}
-
-),
-
-fields as (
-
-    select * from {{ ref('int_model_emission_fields_extracted') }}
-
-),
-
-cards as (
-
-    select * from {{ ref('int_model_cards_scanned') }}
+        coalesce(fields.model_id, cards.model_id) as model_id,
+        {{ hubcarbon.card_value_or_null('fields.source_raw') }} as emissions_source_raw,
+        {{ hubcarbon.card_value_or_null('fields.training_type_raw') }} as training_type_raw,
+        {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }} as hardware_used_metadata,
+        {{ hubcarbon.card_value_or_null('cards.hardware_type_text') }} as hardware_used_text,
+        {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }} as geographical_location_metadata,
+        {{ hubcarbon.card_value_or_null('cards.compute_region_text') }} as geographical_location_text,
+        {{ hubcarbon.card_value_or_null('fields.hours_used_raw') }} as hours_used_metadata,
+        {{ hubcarbon.card_value_or_null('cards.hours_used_text') }} as hours_used_text,
+        {{ hubcarbon.card_value_or_null('fields.cloud_provider_raw') }} as cloud_provider_metadata,
+        {{ hubcarbon.card_value_or_null('cards.cloud_provider_text') }} as cloud_provider_text,
+        -- AutoTrain by its tags, or by the line AutoTrain writes on the cards it generates.
+        coalesce(models.is_autotrain, false) or cards.autotrain_co2_text is not null as is_autotrain
+    from {{ ref('int_model_emission_fields_extracted') }} as fields
+    full outer join {{ ref('int_model_cards_scanned') }} as cards on fields.model_id = cards.model_id
+    left join {{ ref('int_models_unioned') }} as models
+        on coalesce(fields.model_id, cards.model_id) = models.model_id
 
 ),
 
 combined as (
 
     select
-        coalesce(fields.model_id, cards.model_id) as model_id,
-        {{ hubcarbon.card_value_or_null('fields.source_raw') }} as emissions_source_raw,
-        {{ hubcarbon.card_value_or_null('fields.training_type_raw') }} as training_type_raw,
-        coalesce(
-            {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }},
-            {{ hubcarbon.card_value_or_null('cards.hardware_type_text') }}
-        ) as hardware_used,
+        model_id,
+        emissions_source_raw,
+        training_type_raw,
+        coalesce(hardware_used_metadata, hardware_used_text) as hardware_used,
         case
-            when {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }} is not null
-                then 'card_metadata'
-            when {{ hubcarbon.card_value_or_null('cards.hardware_type_text') }} is not null
-                then 'card_text'
+            when hardware_used_metadata is not null then 'card_metadata'
+            when hardware_used_text is not null then 'card_text'
         end as hardware_used_origin,
-        coalesce(
-            {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }},
-            {{ hubcarbon.card_value_or_null('cards.compute_region_text') }}
-        ) as geographical_location_raw,
-        coalesce(
-            {{ hubcarbon.card_value_or_null('fields.hours_used_raw') }},
-            {{ hubcarbon.card_value_or_null('cards.hours_used_text') }}
-        ) as hours_used_raw,
-        coalesce(
-            {{ hubcarbon.card_value_or_null('fields.cloud_provider_raw') }},
-            {{ hubcarbon.card_value_or_null('cards.cloud_provider_text') }}
-        ) as cloud_provider_raw,
+        coalesce(geographical_location_metadata, geographical_location_text) as geographical_location_raw,
+        coalesce(hours_used_metadata, hours_used_text) as hours_used_raw,
+        coalesce(cloud_provider_metadata, cloud_provider_text) as cloud_provider_raw,
         -- The five fields of the co2_eq_emissions spec filled in the metadata (emissions is
         -- judged by the parser in reporting_classification).
-        (case when {{ hubcarbon.card_value_or_null('fields.source_raw') }} is not null then 1 else 0 end)
-        + (case when {{ hubcarbon.card_value_or_null('fields.training_type_raw') }} is not null then 1 else 0 end)
-        + (
-            case
-                when {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }} is not null then 1 else 0
-            end
-        )
-        + (case when {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }} is not null then 1 else 0 end)
+        (case when emissions_source_raw is not null then 1 else 0 end)
+        + (case when training_type_raw is not null then 1 else 0 end)
+        + (case when geographical_location_metadata is not null then 1 else 0 end)
+        + (case when hardware_used_metadata is not null then 1 else 0 end)
             as co2_context_fields_filled_count,
-        cards.autotrain_co2_text is not null as has_autotrain_card_line
-    from fields
-    full outer join cards on fields.model_id = cards.model_id
+        is_autotrain
+    from claims
 
 ),
 
-sources as (
+normalised as (
 
-    select
-        combined.model_id,
-        min_by(emission_sources.emission_source, emission_sources.priority) as emission_source_matched
-    from combined
-    inner join {{ ref('emission_sources') }} as emission_sources
-        on {{ hubcarbon.regexp_test('lower(combined.emissions_source_raw)', 'emission_sources.pattern') }}
-    group by combined.model_id
-
-),
-
-training_types as (
-
-    select
-        combined.model_id,
-        min_by(training_types.training_type, training_types.priority) as training_type_matched
-    from combined
-    inner join {{ ref('training_types') }} as training_types
-        on {{ hubcarbon.regexp_test('lower(combined.training_type_raw)', 'training_types.pattern') }}
-    group by combined.model_id
+    {{ hubcarbon.normalise_emission_context('combined', 'model_id') }}
 
 ),
 
 hardware as (
 
-    select
-        combined.model_id,
-        min_by(catalogue.accelerator_family, catalogue.priority) as accelerator_family,
-        min_by(catalogue.accelerator_vendor, catalogue.priority) as accelerator_vendor,
-        min_by(catalogue.accelerator_model, catalogue.priority) as accelerator_model
-    from combined
-    inner join {{ ref('hardware_catalogue') }} as catalogue
-        on {{ hubcarbon.regexp_test('lower(combined.hardware_used)', 'catalogue.pattern') }}
-    group by combined.model_id
+    {{ hubcarbon.lookup_first_match(
+        'combined', 'model_id', 'hardware_used', 'hardware_catalogue',
+        ['accelerator_family', 'accelerator_vendor', 'accelerator_model'],
+    ) }}
 
 ),
 
 locations as (
 
-    select
-        combined.model_id,
-        min_by(locations.country, locations.priority) as location_country,
-        min_by(locations.continent, locations.priority) as location_continent,
-        min_by(locations.cloud_provider, locations.priority) as location_cloud_provider,
-        min_by(locations.cloud_region, locations.priority) as cloud_region
-    from combined
-    inner join {{ ref('locations') }} as locations
-        on {{ hubcarbon.regexp_test('lower(combined.geographical_location_raw)', 'locations.pattern') }}
-    group by combined.model_id
+    {{ hubcarbon.lookup_first_match(
+        'combined', 'model_id', 'geographical_location_raw', 'locations',
+        ['country', 'continent', 'cloud_provider', 'cloud_region'],
+    ) }}
 
 ),
 
 final as (
 
     select
-        combined.model_id,
+        normalised.model_id,
 
-        combined.emissions_source_raw,
-        case
-            when sources.emission_source_matched is not null then sources.emission_source_matched
-            when models.is_autotrain or combined.has_autotrain_card_line then 'AutoTrain'
-            when combined.emissions_source_raw is not null then 'Other'
-            else 'Not Specified'
-        end as emissions_source,
+        normalised.emissions_source_raw,
+        normalised.emissions_source,
 
-        combined.training_type_raw,
-        coalesce(training_types.training_type_matched, 'Not Specified') as training_type,
+        normalised.training_type_raw,
+        normalised.training_type,
 
-        combined.hardware_used,
-        combined.hardware_used_origin,
+        normalised.hardware_used,
+        normalised.hardware_used_origin,
         hardware.accelerator_family,
         hardware.accelerator_vendor,
         hardware.accelerator_model,
         -- "8 v100", "1 TPU v3-8 VM", "4xRTX 3090", "A100 x 4"
         cast(coalesce(
-            {{ hubcarbon.regexp_group('lower(combined.hardware_used)', "'^\\s*([0-9]+)(?:\\s*[x×*]|\\s)'") }},
-            {{ hubcarbon.regexp_group('lower(combined.hardware_used)', "'[x×*]\\s*([0-9]+)\\s*$'") }}
+            {{ hubcarbon.regexp_group('lower(normalised.hardware_used)', "'^\\s*([0-9]+)(?:\\s*[x×*]|\\s)'") }},
+            {{ hubcarbon.regexp_group('lower(normalised.hardware_used)', "'[x×*]\\s*([0-9]+)\\s*$'") }}
         ) as integer) as accelerator_count,
 
-        combined.geographical_location_raw,
+        normalised.geographical_location_raw,
         case
-            when combined.geographical_location_raw is null then 'Not Specified'
+            when normalised.geographical_location_raw is null then 'Not Specified'
             -- The study merged every "East US" spelling and dropped grid-intensity remarks.
-            when combined.geographical_location_raw like '%East US%' then 'East US'
+            when normalised.geographical_location_raw like '%East US%' then 'East US'
             {%- set grid_remark = "'\\s*\\([^)]*[0-9][^)]*\\)\\s*$'" %}
-            else trim({{ hubcarbon.regexp_replace_all('combined.geographical_location_raw', grid_remark, "''") }})
+            else trim({{ hubcarbon.regexp_replace_all('normalised.geographical_location_raw', grid_remark, "''") }})
         end as geographical_location,
-        locations.location_country,
-        locations.location_continent,
+        locations.country as location_country,
+        locations.continent as location_continent,
         locations.cloud_region,
-        coalesce(combined.cloud_provider_raw, locations.location_cloud_provider) as cloud_provider,
+        coalesce(normalised.cloud_provider_raw, locations.cloud_provider) as cloud_provider,
 
-        {{ hubcarbon.try_to_double(hubcarbon.regexp_group('combined.hours_used_raw', "'([0-9]+(?:[.][0-9]+)?)'")) }}
+        {{ hubcarbon.try_to_double(hubcarbon.regexp_group('normalised.hours_used_raw', "'([0-9]+(?:[.][0-9]+)?)'")) }}
             as hours_used,
 
-        combined.co2_context_fields_filled_count
-    from combined
-    left join models on combined.model_id = models.model_id
-    left join sources on combined.model_id = sources.model_id
-    left join training_types on combined.model_id = training_types.model_id
-    left join hardware on combined.model_id = hardware.model_id
-    left join locations on combined.model_id = locations.model_id
+        normalised.co2_context_fields_filled_count
+    from normalised
+    left join hardware on normalised.model_id = hardware.model_id
+    left join locations on normalised.model_id = locations.model_id
 
 )
 

@@ -10,27 +10,6 @@
 -- noqa: disable=LT02
 with
 
-models as (
-
-    select
-        models.model_id,
-        models.tags
-    from {{ ref('int_models_unioned') }} as models
-
-),
-
-parsed as (
-
-    select * from {{ ref('int_model_emissions_parsed_to_grams') }}
-
-),
-
-contexts as (
-
-    select * from {{ ref('int_model_emission_contexts_normalised') }}
-
-),
-
 flags as (
 
     select
@@ -58,9 +37,10 @@ flags as (
         ) as has_certification_tag,
         (case when parsed.emissions_parse_status not in ('placeholder', 'empty') then 1 else 0 end)
         + coalesce(contexts.co2_context_fields_filled_count, 0) as co2_fields_filled_count
-    from models
-    left join parsed on models.model_id = parsed.model_id
-    left join contexts on models.model_id = contexts.model_id
+    from {{ ref('int_models_unioned') }} as models
+    left join {{ ref('int_model_emissions_parsed_to_grams') }} as parsed on models.model_id = parsed.model_id
+    left join {{ ref('int_model_emission_contexts_normalised') }} as contexts
+        on models.model_id = contexts.model_id
 
 ),
 

@@ -2,30 +2,6 @@
 -- (first commit) where known, else the Hub's createdAt unless that is its pre-2022 placeholder.
 with
 
-models as (
-
-    select * from {{ ref('int_models_unioned') }}
-
-),
-
-deletions as (
-
-    select * from {{ ref('stg_hf_hub__model_deletions') }}
-
-),
-
-first_commits as (
-
-    select * from {{ ref('stg_hf_hub__model_first_commits') }}
-
-),
-
-cards as (
-
-    select * from {{ ref('int_model_cards_scanned') }}
-
-),
-
 final as (
 
     select
@@ -81,12 +57,12 @@ final as (
         deletions.deleted_at,
         models.loaded_at
 
-    from models
-    left join {{ ref('int_models_assigned_to_domains') }} as domains
-        on models.model_id = domains.model_id
-    left join deletions on models.model_id = deletions.model_id
-    left join first_commits on models.model_id = first_commits.model_id
-    left join cards on models.model_id = cards.model_id
+    from {{ ref('int_models_unioned') }} as models
+    left join {{ ref('int_models_assigned_to_domains') }} as domains on models.model_id = domains.model_id
+    left join {{ ref('stg_hf_hub__model_deletions') }} as deletions on models.model_id = deletions.model_id
+    left join {{ ref('stg_hf_hub__model_first_commits') }} as first_commits
+        on models.model_id = first_commits.model_id
+    left join {{ ref('int_model_cards_scanned') }} as cards on models.model_id = cards.model_id
     left join {{ ref('int_model_sizes_measured') }} as sizes on models.model_id = sizes.model_id
 
 )
