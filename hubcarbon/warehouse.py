@@ -225,7 +225,8 @@ def _refuse_writer(live: Path) -> None:
         if holder := _lock_holder(exc):
             raise WarehouseError(
                 f"{live} is open read-write by {holder}; BI tools must connect read-only"
-                " (docs/bi.md). Close that connection, then run make build again."
+                " (README, 'Query it from your BI tool'). Close that connection, then run"
+                " make build again."
             ) from None
         # Anything else (say, a damaged file) is about to be replaced anyway.
 

@@ -1,5 +1,5 @@
 """The project's own marts, built by the real pipeline, as BI tools see them: described, answering
-the SQL of docs/bi.md, and read alike by the oldest supported DuckDB."""
+the SQL of the README, and read alike by the oldest supported DuckDB."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from older_engines import OLDEST_PYTHON, read_marts, row_counts, row_counts_with
 
 from hubcarbon.settings import REPO_ROOT, Paths
 
-BI_QUERIES = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "bi.md").read_text(), re.S)
+BI_QUERIES = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
 
 
 def test_docs_ask_the_five_questions() -> None:
