@@ -7,8 +7,9 @@ Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (or the dlt 
 (`[sources.hf_hub]`), overridable as SOURCES__HF_HUB__<NAME> environment variables.
 
 A load is two dlt runs of the `hf_hub` source into the same pipeline: the listings first, then
-the details, which read the freshly loaded listings to fetch only what changed. A load killed
-at any point is completed by the next one: dlt first finishes the packages left pending.
+the details, planned from the freshly loaded listings to fetch only what changed (no second run
+when nothing did). A load killed at any point is completed by the next one: dlt first finishes
+the packages left pending.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from hubcarbon.settings import Paths
-from pipelines.hf_hub import DETAIL_RESOURCES, LISTING_RESOURCES, hf_hub
+from pipelines.hf_hub import hf_hub
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -135,15 +136,16 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     kind = "full reconciliation" if full else "incremental load"
     log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
 
-    listing = pipeline.run(
-        hf_hub(client, full=full).with_resources(*LISTING_RESOURCES), loader_file_format="parquet"
-    )
+    listing = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
     rows.update(_row_counts(pipeline))
-    details = hf_hub(client, full=full, listing_load_id=listing.loads_ids[-1] if full else None)
-    selected = (*DETAIL_RESOURCES, "model_deletions") if full else DETAIL_RESOURCES
-    pipeline.run(details.with_resources(*selected), loader_file_format="parquet")
-    for table, n in _row_counts(pipeline).items():
-        rows[table] = rows.get(table, 0) + n
+    # Planned from the listings just loaded; an unchanged Hub leaves nothing to fetch, no run.
+    details = hf_hub(
+        client, full=full, details=True, listing_load_id=listing.loads_ids[-1] if full else None
+    )
+    if details.resources:
+        pipeline.run(details, loader_file_format="parquet")
+        for table, n in _row_counts(pipeline).items():
+            rows[table] = rows.get(table, 0) + n
     return LoadSummary(dict(client.requests), rows, time.monotonic() - started)
 
 

@@ -6,9 +6,9 @@ Two kinds of resources:
   always sorts descending, merged on `id`) and `emission_reporters` (the `co2_eq_emissions` tag,
   replaced on every run so downloads and likes stay fresh);
 * details, one or more requests per repository: `model_cards`, `model_sizes`, `dataset_sizes`,
-  `model_first_commits` and, on a full reconciliation, `model_deletions`. They decide what to
-  fetch from what the destination already holds, so run them after the listing has been loaded
-  (`pipelines.load` does): nothing unchanged is ever fetched twice.
+  `model_first_commits` and, on a full reconciliation, `model_deletions` (`details=True`).
+  They decide what to fetch from what the destination already holds, so create them after the
+  listing has been loaded (`pipelines.load` does): nothing unchanged is ever fetched twice.
 """
 
 from __future__ import annotations
@@ -36,9 +36,6 @@ from .helpers import (
     quote_id,
 )
 
-LISTING_RESOURCES = ("models", "emission_reporters")
-DETAIL_RESOURCES = ("model_cards", "model_sizes", "dataset_sizes", "model_first_commits")
-
 
 def _columns(**types: str) -> dict[str, dict[str, Any]]:
     """Column hints (fresh dicts: dlt writes into them). A `!` suffix makes a column non-null."""
@@ -48,7 +45,7 @@ def _columns(**types: str) -> dict[str, dict[str, Any]]:
     }
 
 
-# Stand-ins for detail tables that have not been created yet (first run).
+# Stand-ins for tables not created yet (the details of a first run).
 _EMPTY = {
     "model_cards": "select null::varchar as model_id, null::varchar as sha where false",
     "model_sizes": "select null::varchar as model_id, null::varchar as sha where false",
@@ -76,11 +73,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Run `sql` on the destination, `{table}` placeholders resolved to qualified names (or to
-    empty stand-ins for tables not created yet)."""
-    pipeline = dlt.current.pipeline()
-    with pipeline.sql_client() as client:
+class _Destination:
+    """Queries on the destination over one connection, `{table}` placeholders resolved to
+    qualified names (or to empty stand-ins for tables not created yet)."""
+
+    def __init__(self, client: Any):
+        self._client = client
         existing = {
             row[0]
             for row in client.execute_sql(
@@ -88,13 +86,15 @@ def _query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
                 client.dataset_name,
             )
         }
-        names = {
+        self._names = {
             table: client.make_qualified_table_name(table)
             if table in existing
             else f"({_EMPTY[table]})"
-            for table in (*LISTING_RESOURCES, *DETAIL_RESOURCES, "model_deletions")
+            for table in _EMPTY
         }
-        return client.execute_sql(sql.format(**names), *params) or []
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self._client.execute_sql(sql.format(**self._names), *params) or []
 
 
 def _fetch_in_parallel(
@@ -104,7 +104,8 @@ def _fetch_in_parallel(
     workers: int,
     batch: int = 500,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Fetch details concurrently, yielding rows in batches (None results are skipped)."""
+    """Fetch details concurrently, yielding rows stamped with `fetched_at` in batches (None
+    results are skipped)."""
     rows: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hf_hub") as pool:
         for row in pool.map(fetch, items):
@@ -112,17 +113,101 @@ def _fetch_in_parallel(
             if row is not None:
                 rows.append(row)
             if len(rows) >= batch:
-                yield rows
+                yield _stamped(rows)
                 rows = []
     if rows:
-        yield rows
+        yield _stamped(rows)
     progress.report(done=True)
+
+
+# Detail tables: primary key, progress unit, column hints (each also gets `fetched_at`).
+_DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
+    "model_cards": (
+        ("model_id", "sha"),
+        "cards",
+        {"model_id": "text!", "sha": "text!", "status": "text!"},
+    ),
+    "model_sizes": (
+        ("model_id", "sha"),
+        "models",
+        {
+            "model_id": "text!",
+            "sha": "text!",
+            "parameters": "bigint",
+            "weight_files_bytes": "bigint",
+            "pytorch_model_bin_bytes": "bigint",
+            "used_storage_bytes": "bigint",
+        },
+    ),
+    "dataset_sizes": (
+        "dataset_id",
+        "datasets",
+        {
+            "dataset_id": "text!",
+            "sha": "text",
+            "status": "text!",
+            "dataset_size_bytes": "bigint",
+            "used_storage_bytes": "bigint",
+        },
+    ),
+    "model_first_commits": (
+        "model_id",
+        "models",
+        {"model_id": "text!", "first_commit_id": "text", "first_commit_at": "timestamp"},
+    ),
+}
+
+
+def _reporters_then_budget(columns: str, missing: str, where: str = "true") -> str:
+    """SQL: the reporters `missing` a detail, then up to `?` other live models missing it (after
+    the parameters of `where`), most recently modified first."""
+    return f"""
+    select {columns} from {{emission_reporters}} m where {missing}
+    union all
+    (select {columns} from {{models}} m
+     where {where} and {missing}
+       and not exists (select 1 from {{emission_reporters}} r where r.id = m.id)
+       and not exists (select 1 from {{model_deletions}} d
+                       where d.id = m.id and d.deleted_at is not null)
+     order by last_modified desc nulls last, id
+     limit ?)
+    """
+
+
+# What the detail resources fetch, decided from what the destination already holds.
+_CARDS_TODO = _reporters_then_budget(
+    "id, sha",
+    "sha is not null and not exists "
+    "(select 1 from {model_cards} c where c.model_id = m.id and c.sha = m.sha)",
+)
+_FIRST_COMMITS_TODO = _reporters_then_budget(
+    "id",
+    "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
+    where="created_at = ?::timestamptz",
+)
+_SIZES_TODO = """
+    select id, sha from {emission_reporters} r
+    where sha is not null
+      and not exists (select 1 from {model_sizes} s where s.model_id = r.id and s.sha = r.sha)
+"""
+# Known models the (full) listing `?` did not list, and deleted ones it listed again.
+_GONE = """
+    select id from {models} m
+    where m._dlt_load_id <> ?
+      and not exists (select 1 from {model_deletions} d
+                      where d.id = m.id and d.deleted_at is not null)
+"""
+_BACK = """
+    select d.id from {model_deletions} d join {models} m on m.id = d.id
+    where d.deleted_at is not null and m._dlt_load_id = ?
+"""
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub(
     client: HubClient,
     full: bool = False,
+    details: bool = False,
     card_budget: int = settings.DEFAULT_CARD_BUDGET,
     first_commit_budget: int = settings.DEFAULT_FIRST_COMMIT_BUDGET,
     detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
@@ -135,6 +220,10 @@ def hf_hub(
             it, out of dlt's config, state and trace.
         full: list every model instead of only those modified since the last run; with
             `listing_load_id`, also reconcile deletions.
+        details: instead of the listings, the detail resources that have something to fetch,
+            planned from what the destination holds: create this source after the listings
+            were loaded (`pipelines.load` does), so nothing unchanged is fetched twice. With
+            nothing to fetch it has no resources, and a load can skip the run.
         card_budget: cards of non-reporting models fetched per run, most recently modified first.
         first_commit_budget: first commits of non-reporting models with the placeholder
             `createdAt` fetched per run.
@@ -183,231 +272,126 @@ def hf_hub(
     def emission_reporters() -> Iterator[Any]:
         yield from listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None)
 
-    @dlt.resource(
-        name="model_cards",
-        primary_key=("model_id", "sha"),
-        write_disposition="merge",
-        columns=_columns(model_id="text!", sha="text!", status="text!", fetched_at="timestamp!"),
-    )
-    def model_cards() -> Iterator[list[dict[str, Any]]]:
-        todo = _query(
-            """
-            select id, sha from {emission_reporters} r
-            where sha is not null
-              and not exists (select 1 from {model_cards} c
-                              where c.model_id = r.id and c.sha = r.sha)
-            union all
-            (select id, sha from {models} m
-             where sha is not null
-               and not exists (select 1 from {model_cards} c
-                               where c.model_id = m.id and c.sha = m.sha)
-               and not exists (select 1 from {emission_reporters} r where r.id = m.id)
-               and not exists (select 1 from {model_deletions} d
-                               where d.id = m.id and d.deleted_at is not null)
-             order by last_modified desc nulls last, id
-             limit ?)
-            """,
-            card_budget,
+    if not details:
+        return models, emission_reporters
+
+    def fetch_card(item: tuple[str, str]) -> dict[str, Any] | None:
+        model_id, sha = item
+        # One request in the "resolvers" bucket (the largest quota), straight to the file;
+        # hf_hub_download would add a HEAD and a write to the local cache per card.
+        response = client.get(f"/{quote_id(model_id)}/resolve/{sha}/README.md", "model_cards")
+        if response.status_code == 404:
+            status, text = "missing", None
+        elif response.is_success:
+            status, text = "ok", response.content.decode("utf-8", errors="replace")
+        else:  # e.g. 401/403: not knowable now, try again on the next run
+            return None
+        return {"model_id": model_id, "sha": sha, "status": status, "card_text": text}
+
+    def fetch_size(item: tuple[str, str]) -> dict[str, Any] | None:
+        model_id, sha = item
+        info = client.get_json(
+            f"/api/models/{quote_id(model_id)}", "model_sizes", {"blobs": "true"}
         )
+        if not isinstance(info, dict):
+            return None  # deleted since the listing
+        # Keyed by the revision actually measured (the listing's sha may be older).
+        return {"model_id": model_id, "sha": info.get("sha") or sha, **model_size_row(info)}
 
-        def fetch(item: tuple[str, str]) -> dict[str, Any] | None:
-            model_id, sha = item
-            # One request in the "resolvers" bucket (the largest quota), straight to the file;
-            # hf_hub_download would add a HEAD and a write to the local cache per card.
-            url = f"/{quote_id(model_id)}/resolve/{sha}/README.md"
-            response = client.get(url, "model_cards")
-            if response.status_code == 404:
-                status, text = "missing", None
-            elif response.is_success:
-                status, text = "ok", response.content.decode("utf-8", errors="replace")
-            else:  # e.g. 401/403: not knowable now, try again on the next run
-                return None
-            return {"model_id": model_id, "sha": sha, "status": status, "card_text": text}
+    def fetch_dataset(dataset_id: str) -> dict[str, Any]:
+        info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
+        if not isinstance(info, dict):
+            return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
+        return {
+            "dataset_id": dataset_id,
+            "sha": info.get("sha"),
+            "status": "ok",
+            "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
+            "used_storage_bytes": info.get("usedStorage")
+            if isinstance(info.get("usedStorage"), int)
+            else None,
+        }
 
-        yield from _stamp(
-            _fetch_in_parallel(
-                todo, fetch, Progress("model_cards", client, "cards"), detail_workers
-            )
-        )
-
-    @dlt.resource(
-        name="model_sizes",
-        primary_key=("model_id", "sha"),
-        write_disposition="merge",
-        columns=_columns(
-            model_id="text!",
-            sha="text!",
-            parameters="bigint",
-            weight_files_bytes="bigint",
-            pytorch_model_bin_bytes="bigint",
-            used_storage_bytes="bigint",
-            fetched_at="timestamp!",
-        ),
-    )
-    def model_sizes() -> Iterator[list[dict[str, Any]]]:
-        todo = _query(
-            """
-            select id, sha from {emission_reporters} r
-            where sha is not null
-              and not exists (select 1 from {model_sizes} s
-                              where s.model_id = r.id and s.sha = r.sha)
-            """
-        )
-
-        def fetch(item: tuple[str, str]) -> dict[str, Any] | None:
-            model_id, sha = item
-            info = client.get_json(
-                f"/api/models/{quote_id(model_id)}", "model_sizes", {"blobs": "true"}
-            )
-            if not isinstance(info, dict):
+    def fetch_first_commit(item: tuple[str]) -> dict[str, Any] | None:
+        (model_id,) = item
+        last: list[Any] = []
+        try:
+            for page in client.paginate(
+                f"/api/models/{quote_id(model_id)}/commits/main", "model_first_commits"
+            ):
+                last = page or last  # newest first: the first commit ends the last page
+        except httpx2.HTTPStatusError as err:
+            if err.response.status_code == 404:
                 return None  # deleted since the listing
-            # Keyed by the revision actually measured (the listing's sha may be older).
-            return {"model_id": model_id, "sha": info.get("sha") or sha, **model_size_row(info)}
+            raise
+        first = last[-1] if last and isinstance(last[-1], dict) else None
+        if first is None:
+            return None
+        return {
+            "model_id": model_id,
+            "first_commit_id": first.get("id"),
+            "first_commit_at": parse_ts(first.get("date")),
+        }
 
-        yield from _stamp(
-            _fetch_in_parallel(
-                todo, fetch, Progress("model_sizes", client, "models"), detail_workers
-            )
+    def detail(name: str, todo: Sequence[Any], fetch: Callable[[Any], Any]) -> DltResource:
+        """A resource merging what `fetch` returns for each of `todo`, fetched in parallel."""
+        primary_key, unit, columns = _DETAILS[name]
+
+        def rows() -> Iterator[list[dict[str, Any]]]:
+            progress = Progress(name, client, unit)
+            yield from _fetch_in_parallel(todo, fetch, progress, detail_workers)
+
+        return dlt.resource(
+            rows,
+            name=name,
+            primary_key=primary_key,
+            write_disposition="merge",
+            columns=_columns(**columns, fetched_at="timestamp!"),
         )
 
-    @dlt.resource(
-        name="dataset_sizes",
-        primary_key="dataset_id",
-        write_disposition="merge",
-        columns=_columns(
-            dataset_id="text!",
-            sha="text",
-            status="text!",
-            dataset_size_bytes="bigint",
-            used_storage_bytes="bigint",
-            fetched_at="timestamp!",
-        ),
-    )
-    def dataset_sizes() -> Iterator[list[dict[str, Any]]]:
+    # One connection for the whole plan: each new one opens raw.duckdb again.
+    with dlt.current.pipeline().sql_client() as sql:
+        dest = _Destination(sql)
+        cards = dest.query(_CARDS_TODO, card_budget)
+        sizes = dest.query(_SIZES_TODO)
+        first_commits = dest.query(
+            _FIRST_COMMITS_TODO, settings.CREATED_AT_PLACEHOLDER, first_commit_budget
+        )
         named: set[str] = set()
-        for card_data, tags in _query("select card_data, tags from {emission_reporters}"):
+        for card_data, tags in dest.query("select card_data, tags from {emission_reporters}"):
             named |= named_datasets(_json(card_data), _json(tags))
         # Datasets rarely change: refetched only by a full reconciliation.
-        known = set() if full else {i for (i,) in _query("select dataset_id from {dataset_sizes}")}
+        known = (
+            set() if full else {i for (i,) in dest.query("select dataset_id from {dataset_sizes}")}
+        )
+        deletions: list[dict[str, Any]] = []
+        if full and listing_load_id:
+            now = _now()
+            deletions += [
+                {"id": i, "deleted_at": now} for (i,) in dest.query(_GONE, listing_load_id)
+            ]
+            deletions += [
+                {"id": i, "deleted_at": None} for (i,) in dest.query(_BACK, listing_load_id)
+            ]
 
-        def fetch(dataset_id: str) -> dict[str, Any]:
-            info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
-            if not isinstance(info, dict):
-                return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
-            return {
-                "dataset_id": dataset_id,
-                "sha": info.get("sha"),
-                "status": "ok",
-                "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
-                "used_storage_bytes": info.get("usedStorage")
-                if isinstance(info.get("usedStorage"), int)
-                else None,
-            }
-
-        todo = sorted(named - known)
-        yield from _stamp(
-            _fetch_in_parallel(
-                todo, fetch, Progress("dataset_sizes", client, "datasets"), detail_workers
+    planned = {
+        "model_cards": (cards, fetch_card),
+        "model_sizes": (sizes, fetch_size),
+        "dataset_sizes": (sorted(named - known), fetch_dataset),
+        "model_first_commits": (first_commits, fetch_first_commit),
+    }
+    resources = [detail(name, todo, fetch) for name, (todo, fetch) in planned.items() if todo]
+    if deletions:
+        resources.append(
+            dlt.resource(
+                deletions,
+                name="model_deletions",
+                primary_key="id",
+                write_disposition="merge",
+                columns=_columns(id="text!", deleted_at="timestamp"),
             )
         )
-
-    @dlt.resource(
-        name="model_first_commits",
-        primary_key="model_id",
-        write_disposition="merge",
-        columns=_columns(
-            model_id="text!",
-            first_commit_id="text",
-            first_commit_at="timestamp",
-            fetched_at="timestamp!",
-        ),
-    )
-    def model_first_commits() -> Iterator[list[dict[str, Any]]]:
-        todo = _query(
-            """
-            select id from {emission_reporters} r
-            where not exists (select 1 from {model_first_commits} f where f.model_id = r.id)
-            union all
-            (select id from {models} m
-             where created_at = ?::timestamptz
-               and not exists (select 1 from {model_first_commits} f where f.model_id = m.id)
-               and not exists (select 1 from {emission_reporters} r where r.id = m.id)
-               and not exists (select 1 from {model_deletions} d
-                               where d.id = m.id and d.deleted_at is not null)
-             order by last_modified desc nulls last, id
-             limit ?)
-            """,
-            settings.CREATED_AT_PLACEHOLDER,
-            first_commit_budget,
-        )
-
-        def fetch(item: tuple[str]) -> dict[str, Any] | None:
-            (model_id,) = item
-            path = f"/api/models/{quote_id(model_id)}/commits/main"
-            last: list[Any] = []
-            try:
-                for page in client.paginate(path, "model_first_commits"):
-                    last = page or last  # newest first: the first commit ends the last page
-            except httpx2.HTTPStatusError as err:
-                if err.response.status_code == 404:
-                    return None  # deleted since the listing
-                raise
-            first = last[-1] if last and isinstance(last[-1], dict) else None
-            if first is None:
-                return None
-            return {
-                "model_id": model_id,
-                "first_commit_id": first.get("id"),
-                "first_commit_at": parse_ts(first.get("date")),
-            }
-
-        yield from _stamp(
-            _fetch_in_parallel(
-                todo, fetch, Progress("model_first_commits", client, "models"), detail_workers
-            )
-        )
-
-    @dlt.resource(
-        name="model_deletions",
-        primary_key="id",
-        write_disposition="merge",
-        columns=_columns(id="text!", deleted_at="timestamp"),
-    )
-    def model_deletions() -> Iterator[list[dict[str, Any]]]:
-        if not (full and listing_load_id):
-            return
-        now = _now()
-        gone = _query(
-            """
-            select id from {models} m
-            where m._dlt_load_id <> ?
-              and not exists (select 1 from {model_deletions} d
-                              where d.id = m.id and d.deleted_at is not null)
-            """,
-            listing_load_id,
-        )
-        back = _query(
-            """
-            select d.id from {model_deletions} d join {models} m on m.id = d.id
-            where d.deleted_at is not null and m._dlt_load_id = ?
-            """,
-            listing_load_id,
-        )
-        rows = [{"id": i, "deleted_at": now} for (i,) in gone]
-        rows += [{"id": i, "deleted_at": None} for (i,) in back]
-        Progress("model_deletions", client, "models").add(len(rows))
-        if rows:
-            yield rows
-
-    return (
-        models,
-        emission_reporters,
-        model_cards,
-        model_sizes,
-        dataset_sizes,
-        model_first_commits,
-        model_deletions,
-    )
+    return resources
 
 
 def _json(value: Any) -> Any:
@@ -415,7 +399,6 @@ def _json(value: Any) -> Any:
     return loads(value) if isinstance(value, str | bytes) else value
 
 
-def _stamp(batches: Iterable[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
-    for rows in batches:
-        now = _now()
-        yield [{**row, "fetched_at": now} for row in rows]
+def _stamped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    now = _now()
+    return [{**row, "fetched_at": now} for row in rows]

@@ -77,10 +77,13 @@ def test_first_load_lists_every_model_and_scans_reporters(hub, story):
 
 def test_rerun_without_changes_costs_one_page_per_listing(hub, story):
     reporters = query(raw(story), "select count(*) from raw_hub.emission_reporters")[0][0]
+    loads = query(raw(story), "select count(*) from raw_hub._dlt_loads")[0][0]
     before = len(hub.requests)
     load_ok(story["data_dir"], hub.url, **SCAN_ALL)
     made = routes(hub.requests[before:])
     assert made == {("list", ""): 1, ("list", "co2_eq_emissions"): math.ceil(reporters / 1000)}
+    # Nothing to fetch: no dlt run for the details, only the listings' load package.
+    assert query(raw(story), "select count(*) from raw_hub._dlt_loads")[0][0] == loads + 1
 
 
 def test_rerun_fetches_only_what_changed(hub, story):
