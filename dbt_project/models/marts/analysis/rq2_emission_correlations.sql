@@ -45,7 +45,7 @@ ranked as (
 
 ),
 
-final as (
+correlated as (
 
     select
         variable,
@@ -56,6 +56,19 @@ final as (
             filter (where emissions_g > 0 and other_value > 0) as pearson_log_log_r
     from ranked
     group by variable
+
+),
+
+final as (
+
+    -- A correlation is undefined when one side is constant: null for BI tools, not NaN.
+    select
+        variable,
+        spearman_n,
+        case when not isnan(spearman_rho) then spearman_rho end as spearman_rho,
+        pearson_log_log_n,
+        case when not isnan(pearson_log_log_r) then pearson_log_log_r end as pearson_log_log_r
+    from correlated
 
 )
 
