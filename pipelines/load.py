@@ -6,10 +6,10 @@ Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (or the dlt 
 `sources.hf_hub.hf_token`), DATA_DIR. Tunables live in pipelines/.dlt/config.toml
 (`[sources.hf_hub]`), overridable as SOURCES__HF_HUB__<NAME> environment variables.
 
-A load is two dlt runs of the `hf_hub` source into the same pipeline: the listings first, then
-the details, planned from the freshly loaded listings to fetch only what changed (no second run
-when nothing did). A load killed at any point is completed by the next one: dlt first finishes
-the packages left pending.
+A load is one dlt run of the `hf_hub` source (the listings and the details of the reporters that
+changed), then, when the per-load budgets or a full reconciliation have work left, a second one
+planned from what the first loaded (the backfill of models that do not report, deletions). A load
+killed at any point is completed by the next one: dlt first finishes the packages left pending.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ def _row_counts(pipeline: dlt.Pipeline) -> dict[str, int]:
 
 
 def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
-    """Load the listings, then the details; returns request and row counts."""
+    """Load the listings and the reporters' details, then the backfill; returns request and
+    row counts."""
     started = time.monotonic()
     check_reachable(endpoint)  # before any file is created
     check_not_locked(paths.raw_db)
@@ -136,14 +137,14 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     kind = "full reconciliation" if full else "incremental load"
     log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
 
-    listing = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
+    main = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
     rows.update(_row_counts(pipeline))
-    # Planned from the listings just loaded; an unchanged Hub leaves nothing to fetch, no run.
-    details = hf_hub(
-        client, full=full, details=True, listing_load_id=listing.loads_ids[-1] if full else None
+    # Planned from what the main run loaded; with nothing left to do, no second run.
+    backfill = hf_hub(
+        client, full=full, backfill=True, listing_load_id=main.loads_ids[-1] if full else None
     )
-    if details.resources:
-        pipeline.run(details, loader_file_format="parquet")
+    if backfill.resources:
+        pipeline.run(backfill, loader_file_format="parquet")
         for table, n in _row_counts(pipeline).items():
             rows[table] = rows.get(table, 0) + n
     return LoadSummary(dict(client.requests), rows, time.monotonic() - started)
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     except (HubUnreachable, RawLocked) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except PipelineStepFailed as err:
+    except (PipelineStepFailed, HubGaveUp) as err:  # the reporters are listed before dlt's steps
         cause = _root_cause(err)
         if isinstance(cause, HubGaveUp):
             print(f"error: {cause}", file=sys.stderr)

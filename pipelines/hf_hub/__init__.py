@@ -1,14 +1,16 @@
 """dlt source mining the Hugging Face Hub into the `raw_hub` tables (see docs/architecture.md).
 
-Two kinds of resources:
+A load is at most two runs of this source:
 
-* listings, one request per 1,000 models: `models` (incremental on `lastModified`, which the Hub
-  always sorts descending, merged on `id`) and `emission_reporters` (the `co2_eq_emissions` tag,
-  replaced on every run so downloads and likes stay fresh);
-* details, one or more requests per repository: `model_cards`, `model_sizes`, `dataset_sizes`,
-  `model_first_commits` and, on a full reconciliation, `model_deletions` (`details=True`).
-  They decide what to fetch from what the destination already holds, so create them after the
-  listing has been loaded (`pipelines.load` does): nothing unchanged is ever fetched twice.
+* the main run: the listings, one request per 1,000 models: `models` (incremental on
+  `lastModified`, which the Hub always sorts descending, merged on `id`) and `emission_reporters`
+  (the `co2_eq_emissions` tag, listed whole and replaced on every run so downloads and likes stay
+  fresh); with them, the reporters' details that the destination does not hold yet:
+  `model_cards`, `model_sizes`, `dataset_sizes` and `model_first_commits`;
+* the backfill (`backfill=True`), planned from what the main run loaded: the per-run budgets of
+  cards and first commits of models that do not report, most recently modified first, and, on a
+  full reconciliation, `model_deletions`. With nothing to do it has no resources, and a load
+  skips the run.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import Any
 
 import dlt
 import httpx2
+import pyarrow as pa
 from dlt.sources import DltResource
 
 from . import settings
 from .helpers import (
+    LISTING_SCHEMA,
     HubClient,
     Progress,
     dataset_size_bytes,
@@ -158,38 +162,40 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
 }
 
 
-def _reporters_then_budget(columns: str, missing: str, where: str = "true") -> str:
-    """SQL: the reporters `missing` a detail, then up to `?` other live models missing it (after
-    the parameters of `where`), most recently modified first."""
+def _budget(columns: str, missing: str, where: str = "true") -> str:
+    """SQL: up to `?` live models that do not report and are `missing` a detail (after the
+    parameters of `where`), most recently modified first."""
     return f"""
-    select {columns} from {{emission_reporters}} m where {missing}
-    union all
-    (select {columns} from {{models}} m
-     where {where} and {missing}
-       and not exists (select 1 from {{emission_reporters}} r where r.id = m.id)
-       and not exists (select 1 from {{model_deletions}} d
-                       where d.id = m.id and d.deleted_at is not null)
-     order by last_modified desc nulls last, id
-     limit ?)
+    select {columns} from {{models}} m
+    where {where} and {missing}
+      and not exists (select 1 from {{emission_reporters}} r where r.id = m.id)
+      and not exists (select 1 from {{model_deletions}} d
+                      where d.id = m.id and d.deleted_at is not null)
+    order by last_modified desc nulls last, id
+    limit ?
     """
 
 
-# What the detail resources fetch, decided from what the destination already holds.
-_CARDS_TODO = _reporters_then_budget(
+# What the backfill fetches, decided from what the destination already holds.
+_CARDS_TODO = _budget(
     "id, sha",
     "sha is not null and not exists "
     "(select 1 from {model_cards} c where c.model_id = m.id and c.sha = m.sha)",
 )
-_FIRST_COMMITS_TODO = _reporters_then_budget(
+_FIRST_COMMITS_TODO = _budget(
     "id",
     "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
     where="created_at = ?::timestamptz",
 )
-_SIZES_TODO = """
-    select id, sha from {emission_reporters} r
-    where sha is not null
-      and not exists (select 1 from {model_sizes} s where s.model_id = r.id and s.sha = r.sha)
-"""
+# What the destination already holds of the `?` listed reporters (or named datasets).
+_KNOWN = {
+    "model_cards": "select model_id, sha from {model_cards} where model_id in (select unnest(?))",
+    "model_sizes": "select model_id, sha from {model_sizes} where model_id in (select unnest(?))",
+    "model_first_commits": "select model_id from {model_first_commits} "
+    "where model_id in (select unnest(?))",
+    "dataset_sizes": "select dataset_id from {dataset_sizes} "
+    "where dataset_id in (select unnest(?))",
+}
 # Known models the (full) listing `?` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
@@ -207,7 +213,7 @@ _BACK = """
 def hf_hub(
     client: HubClient,
     full: bool = False,
-    details: bool = False,
+    backfill: bool = False,
     card_budget: int = settings.DEFAULT_CARD_BUDGET,
     first_commit_budget: int = settings.DEFAULT_FIRST_COMMIT_BUDGET,
     detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
@@ -215,20 +221,23 @@ def hf_hub(
 ) -> Iterable[DltResource]:
     """The Hugging Face Hub's public models, their emission reporters and their details.
 
+    Creating the main source lists the reporters (a few requests): what their details need is
+    planned from that listing against what the destination holds, so nothing unchanged is
+    fetched twice.
+
     Args:
         client: the HTTP client (endpoint, token, retries, request counts). The token stays in
             it, out of dlt's config, state and trace.
-        full: list every model instead of only those modified since the last run; with
-            `listing_load_id`, also reconcile deletions.
-        details: instead of the listings, the detail resources that have something to fetch,
-            planned from what the destination holds: create this source after the listings
-            were loaded (`pipelines.load` does), so nothing unchanged is fetched twice. With
-            nothing to fetch it has no resources, and a load can skip the run.
-        card_budget: cards of non-reporting models fetched per run, most recently modified first.
+        full: list every model instead of only those modified since the last run (and refetch
+            the named datasets); with `backfill` and `listing_load_id`, reconcile deletions.
+        backfill: instead of the main run, the budgeted details of models that do not report
+            (and deletions): create it after the main run was loaded (`pipelines.load` does).
+        card_budget: cards of non-reporting models fetched per load, most recently modified
+            first.
         first_commit_budget: first commits of non-reporting models with the placeholder
-            `createdAt` fetched per run.
+            `createdAt` fetched per load.
         detail_workers: concurrent detail requests.
-        listing_load_id: the load id of this run's (full) listing; `model_deletions` marks the
+        listing_load_id: the load id of this load's (full) listing; `model_deletions` marks the
             models it did not list.
     """
 
@@ -267,13 +276,6 @@ def hf_hub(
             yield table
         if newest is not None:  # committed with the load package, so a crash keeps the old one
             state["last_modified"] = newest.isoformat()
-
-    @dlt.resource(name="emission_reporters", write_disposition="replace", columns=listing_columns)
-    def emission_reporters() -> Iterator[Any]:
-        yield from listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None)
-
-    if not details:
-        return models, emission_reporters
 
     def fetch_card(item: tuple[str, str]) -> dict[str, Any] | None:
         model_id, sha = item
@@ -333,13 +335,21 @@ def hf_hub(
             "first_commit_at": parse_ts(first.get("date")),
         }
 
-    def detail(name: str, todo: Sequence[Any], fetch: Callable[[Any], Any]) -> DltResource:
-        """A resource merging what `fetch` returns for each of `todo`, fetched in parallel."""
+    fetchers = {
+        "model_cards": fetch_card,
+        "model_sizes": fetch_size,
+        "dataset_sizes": fetch_dataset,
+        "model_first_commits": fetch_first_commit,
+    }
+
+    def detail(name: str, todo: Sequence[Any]) -> DltResource:
+        """A resource merging what the fetcher of `name` returns for each of `todo`, fetched
+        in parallel."""
         primary_key, unit, columns = _DETAILS[name]
 
         def rows() -> Iterator[list[dict[str, Any]]]:
             progress = Progress(name, client, unit)
-            yield from _fetch_in_parallel(todo, fetch, progress, detail_workers)
+            yield from _fetch_in_parallel(todo, fetchers[name], progress, detail_workers)
 
         return dlt.resource(
             rows,
@@ -352,45 +362,78 @@ def hf_hub(
     # One connection for the whole plan: each new one opens raw.duckdb again.
     with dlt.current.pipeline().sql_client() as sql:
         dest = _Destination(sql)
-        cards = dest.query(_CARDS_TODO, card_budget)
-        sizes = dest.query(_SIZES_TODO)
-        first_commits = dest.query(
+        if backfill:
+            return _backfill(dest, detail, full, card_budget, first_commit_budget, listing_load_id)
+        # The reporters are listed whole on every run: a few pages, held here to plan from.
+        pages = list(listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None))
+        reporters = pa.concat_tables(pages) if pages else LISTING_SCHEMA.empty_table()
+        plan = _reporter_details(dest, reporters, full)
+
+    emission_reporters = dlt.resource(
+        # No page at all still replaces the table: with an empty one.
+        pages or [reporters],
+        name="emission_reporters",
+        write_disposition="replace",
+        columns=listing_columns,
+    )
+    details = [detail(name, todo) for name, todo in plan.items() if todo]
+    return [models, emission_reporters, *details]
+
+
+def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> dict[str, list[Any]]:
+    """What the listed reporters' details need: cards and sizes at their current sha, first
+    commits never fetched, datasets named and not known (all of them again when `full`)."""
+    rows = reporters.select(["id", "sha", "card_data", "tags"]).to_pylist()
+    ids = [r["id"] for r in rows]
+    current = [(r["id"], r["sha"]) for r in rows if r["sha"]]
+    have_card = set(dest.query(_KNOWN["model_cards"], ids))
+    have_size = set(dest.query(_KNOWN["model_sizes"], ids))
+    dated = {i for (i,) in dest.query(_KNOWN["model_first_commits"], ids)}
+    named: set[str] = set()
+    for r in rows:
+        named |= named_datasets(_json(r["card_data"]), _json(r["tags"]))
+    # Datasets rarely change: refetched only by a full reconciliation.
+    known = set() if full else {i for (i,) in dest.query(_KNOWN["dataset_sizes"], sorted(named))}
+    return {
+        "model_cards": [key for key in current if key not in have_card],
+        "model_sizes": [key for key in current if key not in have_size],
+        "dataset_sizes": sorted(named - known),
+        "model_first_commits": [(i,) for i in ids if i not in dated],
+    }
+
+
+def _backfill(
+    dest: _Destination,
+    detail: Callable[[str, Sequence[Any]], DltResource],
+    full: bool,
+    card_budget: int,
+    first_commit_budget: int,
+    listing_load_id: str | None,
+) -> list[DltResource]:
+    """The budgeted details of models that do not report, and a full listing's deletions."""
+    todo = {
+        "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
+        "model_first_commits": dest.query(
             _FIRST_COMMITS_TODO, settings.CREATED_AT_PLACEHOLDER, first_commit_budget
         )
-        named: set[str] = set()
-        for card_data, tags in dest.query("select card_data, tags from {emission_reporters}"):
-            named |= named_datasets(_json(card_data), _json(tags))
-        # Datasets rarely change: refetched only by a full reconciliation.
-        known = (
-            set() if full else {i for (i,) in dest.query("select dataset_id from {dataset_sizes}")}
-        )
-        deletions: list[dict[str, Any]] = []
-        if full and listing_load_id:
-            now = _now()
-            deletions += [
-                {"id": i, "deleted_at": now} for (i,) in dest.query(_GONE, listing_load_id)
-            ]
-            deletions += [
-                {"id": i, "deleted_at": None} for (i,) in dest.query(_BACK, listing_load_id)
-            ]
-
-    planned = {
-        "model_cards": (cards, fetch_card),
-        "model_sizes": (sizes, fetch_size),
-        "dataset_sizes": (sorted(named - known), fetch_dataset),
-        "model_first_commits": (first_commits, fetch_first_commit),
+        if first_commit_budget > 0
+        else [],
     }
-    resources = [detail(name, todo, fetch) for name, (todo, fetch) in planned.items() if todo]
-    if deletions:
-        resources.append(
-            dlt.resource(
-                deletions,
-                name="model_deletions",
-                primary_key="id",
-                write_disposition="merge",
-                columns=_columns(id="text!", deleted_at="timestamp"),
+    resources = [detail(name, items) for name, items in todo.items() if items]
+    if full and listing_load_id:
+        now = _now()
+        deletions = [{"id": i, "deleted_at": now} for (i,) in dest.query(_GONE, listing_load_id)]
+        deletions += [{"id": i, "deleted_at": None} for (i,) in dest.query(_BACK, listing_load_id)]
+        if deletions:
+            resources.append(
+                dlt.resource(
+                    deletions,
+                    name="model_deletions",
+                    primary_key="id",
+                    write_disposition="merge",
+                    columns=_columns(id="text!", deleted_at="timestamp"),
+                )
             )
-        )
     return resources
 
 

@@ -197,6 +197,13 @@ def _expand(params: dict[str, list[str]], allowed: frozenset[str]) -> list[str] 
     return ["_id", "id", *dict.fromkeys(n for n in names if n not in ("_id", "id"))]
 
 
+def _json_bytes(body: object) -> bytes:
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # integers beyond 64 bits, which YAML card metadata can hold
+        return json.dumps(body).encode()
+
+
 def _encode_cursor(cursor) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(cursor)).encode()).decode()
 
@@ -369,7 +376,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                 traceback.print_exc()
                 status, body = 500, {"error": "Internal error in hub_replay"}
             if not isinstance(body, bytes):
-                body = orjson.dumps(body)
+                body = _json_bytes(body)
                 headers.setdefault("Content-Type", "application/json; charset=utf-8")
             # Logged before answering, so a client that got its answer finds it in the log.
             hub._record(

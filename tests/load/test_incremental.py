@@ -147,3 +147,20 @@ def test_full_reconciliation_clears_a_model_that_came_back(hub, story):
     assert query(raw(story), "select id, deleted_at from raw_hub.model_deletions") == [
         (story["gone"], None)
     ]
+
+
+def test_when_the_last_reporter_stops_reporting_the_reporters_table_empties(hub, story):
+    db = raw(story)
+    for (model_id,) in query(db, "select id from raw_hub.emission_reporters"):
+        hub.corpus.set_card_data(model_id, {"license": "mit"})
+    before = len(hub.requests)
+    load_ok(story["data_dir"], hub.url, **SCAN_ALL)
+    assert routes(hub.requests[before:])[("list", "co2_eq_emissions")] == 1
+    assert query(db, "select count(*) from raw_hub.emission_reporters") == [(0,)]
+    # Their new cards were still scanned: by the backfill, as models that do not report.
+    assert query(
+        db,
+        """select count(*) from raw_hub.models m
+        where not exists (select 1 from raw_hub.model_cards c
+                          where c.model_id = m.id and c.sha = m.sha)""",
+    ) == [(0,)]

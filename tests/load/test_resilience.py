@@ -129,7 +129,7 @@ def test_card_metadata_of_any_shape_is_kept_verbatim(data_dir):
         "datasets": {"not": "a list"},
         "huge": "x" * 300_000,
         'weird key: with/slash ü \u00e9 "quotes"': {"deep": [[[{"n": None}]]], "": 0},
-        "numbers": [0, -1, 1.5e300, 2**62, True],
+        "numbers": [0, -1, 1.5e300, 2**62, 2**70, -(2**90), True],
         "tags": "not-a-list",
     }
     corpus_ = corpus()
