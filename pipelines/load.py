@@ -72,10 +72,14 @@ def check_not_locked(raw_db: Path) -> None:
     try:
         duckdb.connect(str(raw_db)).close()
     except duckdb.IOException as err:
-        # DuckDB's message names the holder: "... Conflicting lock is held in <exe> (PID n)".
         raise RawLocked(
             f"{raw_db} is locked by another process; close it and retry.\n{err}"
         ) from None
+
+
+def _is_lock_conflict(err: BaseException) -> bool:
+    # DuckDB's message names the holder: "... Conflicting lock is held in <exe> (PID n)".
+    return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
 
 
 def make_pipeline(paths: Paths) -> dlt.Pipeline:
@@ -151,9 +155,10 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
 
 
 def _root_cause(err: BaseException) -> BaseException:
-    """dlt wraps what a resource raised (step failure > extraction error > ours)."""
-    while err.__cause__ is not None:
-        err = err.__cause__
+    """dlt wraps what failed: step failure > extraction or connection error (`inner_exc`) > ours
+    or DuckDB's."""
+    while (inner := err.__cause__ or getattr(err, "inner_exc", None)) is not None:
+        err = inner
     return err
 
 
@@ -172,16 +177,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     log.setLevel(logging.INFO)  # our progress lines; libraries stay at WARNING
     endpoint = hub_endpoint()
+    paths = Paths.from_env()
     try:
-        summary = run_load(Paths.from_env(), endpoint, full=args.full)
+        summary = run_load(paths, endpoint, full=args.full)
     except (HubUnreachable, RawLocked) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (PipelineStepFailed, HubGaveUp) as err:  # the reporters are listed before dlt's steps
+    # Raised by dlt's steps, or directly while the source lists the reporters and plans.
+    except (PipelineStepFailed, HubGaveUp, duckdb.IOException) as err:
         cause = _root_cause(err)
         if isinstance(cause, HubGaveUp):
             print(f"error: {cause}", file=sys.stderr)
             return 3
+        if _is_lock_conflict(cause):
+            print(
+                f"error: another process opened {paths.raw_db} during the load. Nothing is "
+                "lost: what was fetched stays in the pipeline's load packages, and the next "
+                f"`make load` (once the file is free) loads it first.\n{cause}",
+                file=sys.stderr,
+            )
+            return 2
         raise
     print("\n".join(summary.lines()))
     return 0

@@ -165,3 +165,30 @@ def test_a_locked_raw_file_fails_fast_naming_the_holder(data_dir):
         assert hub.requests == []
     assert done.returncode == 2
     assert "raw.duckdb is locked" in done.stderr and f"PID {os.getpid()}" in done.stderr
+
+
+def test_a_reader_locking_raw_mid_load_stops_it_cleanly_and_loses_nothing(baseline, data_dir):
+    """A BI tool or the duckdb CLI opening raw.duckdb while the loader fetches: the load stops
+    with a message naming the holder, and the next load completes the same tables."""
+    with HubReplay(corpus(), latency_s=0.2) as hub:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.load"],
+            cwd=REPO_ROOT,
+            env=loader_env(data_dir, hub.url, **REPORTERS_ONLY),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The models listing starts once the plan's connection to raw.duckdb is closed.
+        deadline = time.monotonic() + 120
+        while not any(e["path"] == "/api/models" and "filter" not in e["params"]
+                      for e in hub.requests):  # fmt: skip
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        with duckdb.connect(str(data_dir / "raw.duckdb")):
+            _, stderr = child.communicate(timeout=120)
+        assert child.returncode == 2, stderr[-3000:]
+        assert "during the load" in stderr and f"PID {os.getpid()}" in stderr
+        assert "Traceback" not in stderr
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+    assert snapshot(data_dir / "raw.duckdb") == baseline
