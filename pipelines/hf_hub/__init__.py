@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,11 +79,29 @@ def _now() -> datetime:
 
 
 class _Destination:
-    """Queries on the destination over one connection, `{table}` placeholders resolved to
-    qualified names (or to empty stand-ins for tables not created yet)."""
+    """Queries on the destination over one connection, opened by the first query (so nothing
+    holds raw.duckdb before), `{table}` placeholders resolved to qualified names (or to empty
+    stand-ins for tables not created yet). A context manager: leaving it closes the connection."""
 
-    def __init__(self, client: Any):
-        self._client = client
+    def __init__(self, pipeline: dlt.Pipeline):
+        self._pipeline = pipeline
+        self._connection = ExitStack()
+        self._client: Any = None
+        self._names: dict[str, str] = {}
+
+    def __enter__(self) -> _Destination:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connection.close()
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        if self._client is None:
+            self._connect()
+        return self._client.execute_sql(sql.format(**self._names), *params) or []
+
+    def _connect(self) -> None:
+        client = self._connection.enter_context(self._pipeline.sql_client())
         existing = {
             row[0]
             for row in client.execute_sql(
@@ -96,9 +115,7 @@ class _Destination:
             else f"({_EMPTY[table]})"
             for table in _EMPTY
         }
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        return self._client.execute_sql(sql.format(**self._names), *params) or []
+        self._client = client
 
 
 def _fetch_in_parallel(
@@ -360,8 +377,7 @@ def hf_hub(
         )
 
     # One connection for the whole plan: each new one opens raw.duckdb again.
-    with dlt.current.pipeline().sql_client() as sql:
-        dest = _Destination(sql)
+    with _Destination(dlt.current.pipeline()) as dest:
         if backfill:
             return _backfill(dest, detail, full, card_budget, first_commit_budget, listing_load_id)
         # The reporters are listed whole on every run: a few pages, held here to plan from.
