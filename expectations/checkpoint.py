@@ -18,9 +18,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 
+from expectations.data_docs import localize
 from hubcarbon.settings import Paths
 
 if TYPE_CHECKING:
@@ -120,7 +122,9 @@ def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) ->
             *(ExpectationSuiteIdentifier(name=frame.name) for frame in selected),
         ]
     )
-    return result, context.get_docs_sites_urls()[0]["site_url"]
+    index = context.get_docs_sites_urls()[0]["site_url"]
+    localize(Path(unquote(urlsplit(index).path)).parent)
+    return result, index
 
 
 def _columns(config: Any) -> list[str]:

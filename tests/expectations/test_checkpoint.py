@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from browser import Browser, chromium
 
+from expectations.suites import FRAMES
 from hubcarbon.settings import REPO_ROOT, Paths
 from pipelines.hub_replay import Corpus, HubReplay
 from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
@@ -173,16 +176,50 @@ def test_codecarbon_value_in_kg_is_kept_and_warned_about(checked: Run) -> None:
     assert grams == [(pytest.approx(0.0042),)]
 
 
+def data_docs_index(run: Run) -> Path:
+    docs = next(line for line in run.check.stdout.splitlines() if line.startswith("Data Docs"))
+    return Path(docs.split("file://", 1)[1])
+
+
 def test_check_reports_its_data_docs(checked: Run) -> None:
-    lines = checked.check.stdout.splitlines()
-    docs = next(line for line in lines if line.startswith("Data Docs"))
-    index = Path(docs.split("file://", 1)[1])
+    index = data_docs_index(checked)
     assert index.is_file() and index.is_relative_to(Paths(checked.data_dir).checks_dir)
     html = index.read_text()
     frames = [p.stem for p in (Paths(checked.data_dir).checks_dir / "frames").glob("*.parquet")]
     assert "ledger" in frames and "emissions" in frames
     for frame in frames:  # every suite and this run's validation of it are linked
         assert f"expectations/{frame}.html" in html and f"validations/{frame}/" in html
+
+
+# A script, stylesheet or image that a page would fetch from elsewhere (links are fine).
+REMOTE_LOAD = re.compile(
+    r'<(?:script|img)[^>]*\ssrc="https?://[^"]*"|<link[^>]*\shref="https?://[^"]*"'
+)
+
+
+def test_data_docs_pages_load_only_their_own_files(checked: Run) -> None:
+    site = data_docs_index(checked).parent
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 2 * len(FRAMES) + 1  # index, suites, validations
+    remote = {p.relative_to(site).as_posix(): REMOTE_LOAD.findall(p.read_text()) for p in pages}
+    assert {page: found for page, found in remote.items() if found} == {}
+
+
+def test_data_docs_render_offline_in_a_browser(checked: Run) -> None:
+    executable = chromium()
+    if executable is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it")
+    with Browser(executable) as browser:
+        page = browser.load(data_docs_index(checked).as_uri(), width=1200, script=TABLE_ROWS)
+        browser.screenshot(REPO_ROOT / "test-artifacts" / "data_docs.png")
+    assert page.failed_requests == []
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests
+    # The index's tables are drawn by bootstrap-table: rows mean its scripts ran.
+    for frame in FRAMES:
+        assert any(frame.name in row for row in page.evaluated), (frame.name, page.evaluated)
+
+
+TABLE_ROWS = "Array.from(document.querySelectorAll('table tbody tr')).map(r => r.innerText)"
 
 
 def test_value_fixed_from_kg_to_g_since_the_previous_check_is_warned_about(checked: Run) -> None:

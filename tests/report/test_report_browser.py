@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_browser import Browser, chromium
+from browser import Browser, chromium
 from report_support import FIGURE_IDS
 
 from hubcarbon.settings import REPO_ROOT

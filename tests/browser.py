@@ -164,6 +164,7 @@ class Browser:
 
 def _summarise(events: list[dict], evaluated: object) -> PageRun:
     run = PageRun(evaluated=evaluated)
+    urls: dict[str, str] = {}  # request id -> URL
     for event in events:
         method, params = event["method"], event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
@@ -173,7 +174,9 @@ def _summarise(events: list[dict], evaluated: object) -> PageRun:
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             run.console_errors.append(params["entry"]["text"])
         elif method == "Network.requestWillBeSent":
+            urls[params["requestId"]] = params["request"]["url"]
             run.requests.append(params["request"]["url"])
         elif method == "Network.loadingFailed":
-            run.failed_requests.append(params.get("errorText", "failed"))
+            url = urls.get(params["requestId"], "?")
+            run.failed_requests.append(f"{params.get('errorText', 'failed')}: {url}")
     return run
