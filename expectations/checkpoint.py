@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -80,10 +81,13 @@ def export_frames(warehouse: Path, selected: list[Frame], previous: Path, out_di
             con.sql(frame.sql).write_parquet(str(out_dir / f"{frame.name}.parquet"))
 
 
-def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) -> tuple[Any, str]:
-    """(Re)declare the GX project from ``selected``, run its one Checkpoint; returns the result
-    and the URL of the Data Docs index."""
+def run_checkpoint(
+    checks_dir: Path, selected: list[Frame], frames_dir: Path, run_name: str
+) -> tuple[Any, str]:
+    """(Re)declare the GX project from ``selected``, run its one Checkpoint under ``run_name``;
+    returns the result and the URL of the Data Docs index."""
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
     )
@@ -113,7 +117,7 @@ def run_checkpoint(checks_dir: Path, selected: list[Frame], frames_dir: Path) ->
             name=CHECKPOINT, validation_definitions=definitions, result_format=RESULT_FORMAT
         )
     )
-    result = checkpoint.run()
+    result = checkpoint.run(run_id=RunIdentifier(run_name=run_name))
     # One Data Docs build for the whole run: UpdateDataDocsAction rebuilds the index and static
     # assets once per validation, which doubled the time of `make check`.
     context.build_data_docs(
@@ -246,7 +250,10 @@ def main() -> int:
     except duckdb.Error as error:  # a mart or column the contract promises is missing
         print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
         return 1
-    result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir)
+    # Data Docs list runs by name: say which build of the warehouse each one checked.
+    built = datetime.fromtimestamp(paths.warehouse.stat().st_mtime, UTC)
+    run_name = f"warehouse-built-{built:%Y-%m-%dT%H:%M:%SZ}"
+    result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir, run_name)
     found = outcomes(result)
     print(summary(found, data_docs))
     if any(not o.success and o.severity == "critical" for o in found):
