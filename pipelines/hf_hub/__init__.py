@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import dlt
@@ -238,9 +239,9 @@ def hf_hub(
 ) -> Iterable[DltResource]:
     """The Hugging Face Hub's public models, their emission reporters and their details.
 
-    Creating the main source lists the reporters (a few requests): what their details need is
-    planned from that listing against what the destination holds, so nothing unchanged is
-    fetched twice.
+    The main source lists the reporters in the background from its creation on (a few
+    requests); their details are planned from that listing against what the destination holds,
+    so nothing unchanged is fetched twice.
 
     Args:
         client: the HTTP client (endpoint, token, retries, request counts). The token stays in
@@ -359,14 +360,16 @@ def hf_hub(
         "model_first_commits": fetch_first_commit,
     }
 
-    def detail(name: str, todo: Sequence[Any]) -> DltResource:
-        """A resource merging what the fetcher of `name` returns for each of `todo`, fetched
-        in parallel."""
+    def detail(name: str, todo: Callable[[], Sequence[Any]]) -> DltResource:
+        """A resource merging what the fetcher of `name` returns for each of `todo()`, fetched
+        in parallel (`todo` is called when the extraction reaches the resource)."""
         primary_key, unit, columns = _DETAILS[name]
 
         def rows() -> Iterator[list[dict[str, Any]]]:
-            progress = Progress(name, client, unit)
-            yield from _fetch_in_parallel(todo, fetchers[name], progress, detail_workers)
+            items = todo()
+            if items:
+                progress = Progress(name, client, unit)
+                yield from _fetch_in_parallel(items, fetchers[name], progress, detail_workers)
 
         return dlt.resource(
             rows,
@@ -376,23 +379,34 @@ def hf_hub(
             columns=_columns(**columns, fetched_at="timestamp!"),
         )
 
-    # One connection for the whole plan: each new one opens raw.duckdb again.
-    with _Destination(dlt.current.pipeline()) as dest:
-        if backfill:
+    pipeline = dlt.current.pipeline()
+    if backfill:
+        # One connection for the whole plan: each new one opens raw.duckdb again.
+        with _Destination(pipeline) as dest:
             return _backfill(dest, detail, full, card_budget, first_commit_budget, listing_load_id)
-        # The reporters are listed whole on every run: a few pages, held here to plan from.
-        pages = list(listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None))
-        reporters = pa.concat_tables(pages) if pages else LISTING_SCHEMA.empty_table()
-        plan = _reporter_details(dest, reporters, full)
 
-    emission_reporters = dlt.resource(
-        # No page at all still replaces the table: with an empty one.
-        pages or [reporters],
-        name="emission_reporters",
-        write_disposition="replace",
-        columns=listing_columns,
+    # The reporters are listed whole on every run (a few pages), in the background while the
+    # models are listed; their details are planned from that listing, once, by whichever of
+    # these resources the extraction reaches first.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_reporters")
+    listed = pool.submit(
+        lambda: list(listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None))
     )
-    details = [detail(name, todo) for name, todo in plan.items() if todo]
+    pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
+
+    @cache
+    def reporters() -> tuple[list[pa.Table], dict[str, list[Any]]]:
+        pages = listed.result()
+        table = pa.concat_tables(pages) if pages else LISTING_SCHEMA.empty_table()
+        with _Destination(pipeline) as dest:
+            plan = _reporter_details(dest, table, full)
+        return pages or [table], plan  # no page at all still replaces: with an empty table
+
+    @dlt.resource(name="emission_reporters", write_disposition="replace", columns=listing_columns)
+    def emission_reporters() -> Iterator[Any]:
+        yield from reporters()[0]
+
+    details = [detail(name, lambda name=name: reporters()[1][name]) for name in _DETAILS]
     return [models, emission_reporters, *details]
 
 
@@ -420,7 +434,7 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
 
 def _backfill(
     dest: _Destination,
-    detail: Callable[[str, Sequence[Any]], DltResource],
+    detail: Callable[[str, Callable[[], Sequence[Any]]], DltResource],
     full: bool,
     card_budget: int,
     first_commit_budget: int,
@@ -435,7 +449,7 @@ def _backfill(
         if first_commit_budget > 0
         else [],
     }
-    resources = [detail(name, items) for name, items in todo.items() if items]
+    resources = [detail(name, lambda items=items: items) for name, items in todo.items() if items]
     if full and listing_load_id:
         now = _now()
         deletions = [{"id": i, "deleted_at": now} for (i,) in dest.query(_GONE, listing_load_id)]
