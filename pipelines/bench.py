@@ -1,6 +1,6 @@
 """`make bench-load`: load a generated 1,000,000-model Hub from the local imitation; print figures.
 
-    python -m pipelines.bench [--models N] [--changed-share 0.01] [--reruns 3]
+    python -m pipelines.bench [--models N] [--changed-share 0.01] [--reruns 5]
 
 Runs the real loader (`python -m pipelines.load`, a child process, so its peak RSS is its own)
 against `HubReplay(Corpus.generated(...))` served from this process: a full first load, then
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=int, default=1_000_000)
     parser.add_argument("--reporter-share", type=float, default=0.005)
     parser.add_argument("--changed-share", type=float, default=0.01)
-    parser.add_argument("--reruns", type=int, default=3)
+    parser.add_argument("--reruns", type=int, default=5)
     args = parser.parse_args(argv)
 
     data_dir = bench_dir()
