@@ -28,6 +28,7 @@ os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parent))
 
 import dlt
 import duckdb
+import httpx2
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -162,6 +163,18 @@ def _root_cause(err: BaseException) -> BaseException:
     return err
 
 
+def _refused(err: httpx2.HTTPStatusError) -> str:
+    status = err.response.status_code
+    url = err.request.url.copy_with(query=None)  # the listing's parameters are noise here
+    message = f"the Hub answered HTTP {status} to GET {url}."
+    if status in (401, 403):
+        message += (
+            " It refused the token (HF_TOKEN or sources.hf_hub.hf_token): invalid or expired."
+            " Set a valid one, or unset it to load anonymously."
+        )
+    return message + " raw.duckdb is unchanged; rerun once this is fixed."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.load", description=__doc__.split("\n")[0]
@@ -178,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     log.setLevel(logging.INFO)  # our progress lines; libraries stay at WARNING
     endpoint = hub_endpoint()
     paths = Paths.from_env()
+    if not _token():
+        log.info("no HF_TOKEN: loading with the Hub's anonymous rate limits (set it to raise them)")
     try:
         summary = run_load(paths, endpoint, full=args.full)
     except (HubUnreachable, RawLocked) as err:
@@ -188,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         cause = _root_cause(err)
         if isinstance(cause, HubGaveUp):
             print(f"error: {cause}", file=sys.stderr)
+            return 3
+        if isinstance(cause, httpx2.HTTPStatusError):  # a listing refused (a 4xx, not retried)
+            print(f"error: {_refused(cause)}", file=sys.stderr)
             return 3
         if _is_lock_conflict(cause):
             print(

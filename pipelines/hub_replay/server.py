@@ -112,6 +112,7 @@ class HubReplay:
         rate_limit: RateLimit | tuple[int, float] | None = None,
         faults: Faults | float | None = None,
         latency_s: float = 0.0,
+        tokens: set[str] | None = None,
         log_path: str | Path | None = None,
         page_size: int = MAX_PAGE,
         host: str = "127.0.0.1",
@@ -123,6 +124,7 @@ class HubReplay:
             faults = Faults(rate=float(faults))
         self.corpus = corpus
         self.latency_s = latency_s
+        self.tokens = tokens  # None: any Authorization is accepted
         self.page_size = min(page_size, MAX_PAGE)
         self.requests: list[dict] = []
         self._limiter = _Limiter(rate_limit) if rate_limit else None
@@ -134,6 +136,11 @@ class HubReplay:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+
+    def _authorized(self, headers) -> bool:
+        """As the Hub: no Authorization is anonymous access, a Bearer token must be a valid one."""
+        auth = headers.get("Authorization")
+        return auth is None or auth.removeprefix("Bearer ") in (self.tokens or ())
 
     @property
     def url(self) -> str:
@@ -355,6 +362,8 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             if hub.latency_s:
                 time.sleep(hub.latency_s)
             try:
+                if hub.tokens is not None and not hub._authorized(self.headers):
+                    raise HubError(401, "Invalid credentials in Authorization header")
                 if hub._limiter is not None:
                     allowed, headers = hub._limiter.take(bucket)
                     if not allowed:

@@ -192,3 +192,15 @@ def test_a_reader_locking_raw_mid_load_stops_it_cleanly_and_loses_nothing(baseli
         assert "Traceback" not in stderr
         load_ok(data_dir, hub.url, **REPORTERS_ONLY)
     assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_a_refused_token_stops_the_load_with_a_clear_message(data_dir):
+    refused = "hf_" + "R" * 34
+    with HubReplay(corpus(), tokens={"hf_accepted"}) as hub:
+        done = run_load(data_dir, hub.url, HF_TOKEN=refused, timeout=60)
+        assert done.returncode == 3, done.stderr[-3000:]
+        assert "HTTP 401" in done.stderr and "HF_TOKEN" in done.stderr
+        assert "Traceback" not in done.stderr and refused not in done.stdout + done.stderr
+        # The same load with a token the Hub accepts goes through.
+        load_ok(data_dir, hub.url, HF_TOKEN="hf_accepted", **REPORTERS_ONLY)
+        assert all(entry["auth"] for entry in hub.requests)
