@@ -220,5 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _hard_exit(code: int) -> None:
+    """Exit without the interpreter's teardown, as mypy does: freeing the objects of the ~2,000
+    modules dlt, pyarrow, pandas and DuckDB bring in takes 0.4 s, a tenth of a typical rerun.
+    Nothing is left to clean up: dlt has committed and closed raw.duckdb, the HTTP pools are
+    shut down; only our output is flushed here."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _hard_exit(main())
