@@ -16,11 +16,13 @@ A load is at most two runs of this source:
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import cache
+from itertools import islice
 from typing import Any
 
 import dlt
@@ -127,16 +129,25 @@ def _fetch_in_parallel(
     batch: int = 500,
 ) -> Iterator[list[dict[str, Any]]]:
     """Fetch details concurrently, yielding rows stamped with `fetched_at` in batches (None
-    results are skipped)."""
+    results are skipped). At most `4 * workers` requests run ahead of what was yielded, so
+    memory stays bounded however long `items` and however slowly the rows are consumed."""
     rows: list[dict[str, Any]] = []
+    todo = iter(items)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hf_hub") as pool:
-        for row in pool.map(fetch, items):
-            progress.add(1)
-            if row is not None:
-                rows.append(row)
-            if len(rows) >= batch:
-                yield _stamped(rows)
-                rows = []
+        running = deque(pool.submit(fetch, item) for item in islice(todo, 4 * workers))
+        try:
+            while running:
+                row = running.popleft().result()
+                running.extend(pool.submit(fetch, item) for item in islice(todo, 1))
+                progress.add(1)
+                if row is not None:
+                    rows.append(row)
+                if len(rows) >= batch:
+                    yield _stamped(rows)
+                    rows = []
+        finally:  # a failure (or a closed generator) does not wait for the queued requests
+            for future in running:
+                future.cancel()
     if rows:
         yield _stamped(rows)
     progress.report(done=True)
