@@ -139,7 +139,14 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
-    kind = "full reconciliation" if full else "incremental load"
+    resources = pipeline.state.get("sources", {}).get("hf_hub", {}).get("resources", {})
+    since = resources.get("models", {}).get("last_modified")  # the listing's cursor
+    if full:
+        kind = "full reconciliation"
+    elif since:
+        kind = f"incremental load of the models modified since {since}"
+    else:
+        kind = "first load"
     log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
 
     main = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
