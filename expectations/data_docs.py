@@ -67,13 +67,12 @@ _ATTRIBUTE = re.compile(r'(?P<attr>src|href)="(?P<url>https://[^"?#]+)(?:[?#][^"
 _CDN_ONLY = re.compile(r'\s(?:integrity|crossorigin)="[^"]*"')
 
 
-def localize(site: Path) -> int:
+def localize(site: Path) -> None:
     """Vendor the assets into ``site`` and rewrite the pages written since the last call (all of
-    them the first time) to load them; returns how many pages were rewritten."""
+    them the first time) to load them."""
     stamp = site / VENDOR / ".localized"
     since = stamp.stat().st_mtime if stamp.exists() else 0.0
     shutil.copytree(ASSETS, site / VENDOR, dirs_exist_ok=True)
-    rewritten = 0
     for page in site.rglob("*.html"):
         if page.stat().st_mtime < since:
             continue  # localized by an earlier call
@@ -85,6 +84,4 @@ def localize(site: Path) -> int:
 
         text = page.read_text(encoding="utf-8")
         page.write_text(_CDN_ONLY.sub("", _ATTRIBUTE.sub(local, text)), encoding="utf-8")
-        rewritten += 1
     stamp.touch()
-    return rewritten

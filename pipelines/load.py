@@ -33,7 +33,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from hubcarbon.settings import Paths
-from pipelines.hf_hub import hf_hub
+from pipelines.hf_hub import hf_hub, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -73,6 +73,8 @@ def check_not_locked(raw_db: Path) -> None:
     try:
         duckdb.connect(str(raw_db)).close()
     except duckdb.IOException as err:
+        if not _is_lock_conflict(err):
+            raise
         raise RawLocked(
             f"{raw_db} is locked by another process; close it and retry.\n{err}"
         ) from None
@@ -139,8 +141,7 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
-    resources = pipeline.state.get("sources", {}).get("hf_hub", {}).get("resources", {})
-    since = resources.get("models", {}).get("last_modified")  # the listing's cursor
+    since = models_cursor(pipeline)
     if full:
         kind = "full reconciliation"
     elif since:
@@ -205,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     except (HubUnreachable, RawLocked) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    # Raised by dlt's steps, or directly while the source lists the reporters and plans.
-    except (PipelineStepFailed, HubGaveUp, duckdb.IOException) as err:
+    # Raised by dlt's steps, or by DuckDB directly while the backfill is planned.
+    except (PipelineStepFailed, duckdb.IOException) as err:
         cause = _root_cause(err)
         if isinstance(cause, HubGaveUp):
             print(f"error: {cause}", file=sys.stderr)

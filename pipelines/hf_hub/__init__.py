@@ -60,8 +60,7 @@ _EMPTY = {
     "dataset_sizes": "select null::varchar as dataset_id where false",
     "model_first_commits": "select null::varchar as model_id where false",
     "model_deletions": "select null::varchar as id, null::timestamptz as deleted_at where false",
-    "emission_reporters": "select null::varchar as id, null::varchar as sha, "
-    "null::json as card_data, null::json as tags where false",
+    "emission_reporters": "select null::varchar as id where false",
     "models": "select null::varchar as id, null::varchar as sha, null::timestamptz as created_at, "
     "null::timestamptz as last_modified, null::varchar as _dlt_load_id where false",
 }
@@ -75,6 +74,16 @@ class _ExpectedJsonHints(logging.Filter):
 
 
 logging.getLogger("dlt").addFilter(_ExpectedJsonHints())
+
+
+# The `models` resource's state key: the newest `lastModified` loaded, where the next run stops.
+_CURSOR = "last_modified"
+
+
+def models_cursor(pipeline: dlt.Pipeline) -> str | None:
+    """The cursor an incremental load of `pipeline` lists down to; None before the first load."""
+    resources = pipeline.state.get("sources", {}).get("hf_hub", {}).get("resources", {})
+    return resources.get("models", {}).get(_CURSOR)
 
 
 def _now() -> datetime:
@@ -216,15 +225,13 @@ _FIRST_COMMITS_TODO = _budget(
     "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
     where="created_at = ?::timestamptz",
 )
-# What the destination already holds of the `?` listed reporters (or named datasets).
-_KNOWN = {
-    "model_cards": "select model_id, sha from {model_cards} where model_id in (select unnest(?))",
-    "model_sizes": "select model_id, sha from {model_sizes} where model_id in (select unnest(?))",
-    "model_first_commits": "select model_id from {model_first_commits} "
-    "where model_id in (select unnest(?))",
-    "dataset_sizes": "select dataset_id from {dataset_sizes} "
-    "where dataset_id in (select unnest(?))",
-}
+
+
+def _held(table: str, columns: str, key: str = "model_id") -> str:
+    """SQL: the `columns` of `table` the destination holds for the `?` list of `key`s."""
+    return f"select {columns} from {{{table}}} where {key} in (select unnest(?))"
+
+
 # Known models the (full) listing `?` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
@@ -297,14 +304,14 @@ def hf_hub(
     )
     def models() -> Iterator[Any]:
         state = dlt.current.resource_state()
-        since = None if full else parse_ts(state.get("last_modified"))
+        since = None if full else parse_ts(state.get(_CURSOR))
         newest = since
         for table in listing("models", {}, since):
             top = table.column("last_modified")[0].as_py()
             newest = top if newest is None or (top and top > newest) else newest
             yield table
         if newest is not None:  # committed with the load package, so a crash keeps the old one
-            state["last_modified"] = newest.isoformat()
+            state[_CURSOR] = newest.isoformat()
 
     def fetch_card(item: tuple[str, str]) -> dict[str, Any] | None:
         model_id, sha = item
@@ -427,14 +434,17 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
     rows = reporters.select(["id", "sha", "card_data", "tags"]).to_pylist()
     ids = [r["id"] for r in rows]
     current = [(r["id"], r["sha"]) for r in rows if r["sha"]]
-    have_card = set(dest.query(_KNOWN["model_cards"], ids))
-    have_size = set(dest.query(_KNOWN["model_sizes"], ids))
-    dated = {i for (i,) in dest.query(_KNOWN["model_first_commits"], ids)}
+    have_card = set(dest.query(_held("model_cards", "model_id, sha"), ids))
+    have_size = set(dest.query(_held("model_sizes", "model_id, sha"), ids))
+    dated = {i for (i,) in dest.query(_held("model_first_commits", "model_id"), ids)}
     named: set[str] = set()
     for r in rows:
         named |= named_datasets(_json(r["card_data"]), _json(r["tags"]))
     # Datasets rarely change: refetched only by a full reconciliation.
-    known = set() if full else {i for (i,) in dest.query(_KNOWN["dataset_sizes"], sorted(named))}
+    known: set[str] = set()
+    if not full:
+        held = dest.query(_held("dataset_sizes", "dataset_id", key="dataset_id"), [*named])
+        known = {i for (i,) in held}
     return {
         "model_cards": [key for key in current if key not in have_card],
         "model_sizes": [key for key in current if key not in have_size],
