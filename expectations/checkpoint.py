@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import duckdb
 
 from expectations.data_docs import localize
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 if TYPE_CHECKING:
     from expectations.suites import Frame

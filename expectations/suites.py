@@ -20,7 +20,7 @@ import yaml
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
-from hubcarbon.settings import DBT_PROJECT_DIR
+from hubcarbon_settings import DBT_PROJECT_DIR
 
 WARNING = "warning"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import REPO_ROOT, Paths
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import REPO_ROOT, Paths
 
 DEMO_DATA_DIR = REPO_ROOT / "data" / "demo"
 

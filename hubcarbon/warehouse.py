@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
+from hubcarbon_settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"

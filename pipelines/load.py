@@ -32,7 +32,7 @@ import httpx2
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 from pipelines.hf_hub import hf_hub, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon.report import charts, figures, page
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 class ReportError(Exception):

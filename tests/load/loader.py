@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 RAW_TABLES = (
     "models",

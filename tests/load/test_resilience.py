@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hubcarbon.settings import REPO_ROOT
-from pipelines.hub_replay import Corpus, Faults, HubReplay
+from hub_replay import Corpus, Faults, HubReplay
+from hubcarbon_settings import REPO_ROOT
 
 from .loader import load_ok, loader_env, query, run_load, snapshot
 
@@ -60,7 +60,7 @@ def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
 def _serve(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
     log = tmp / "requests.jsonl"
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.hub_replay", "serve", "--generated", str(MODELS),
+        [sys.executable, "-m", "hub_replay", "serve", "--generated", str(MODELS),
          "--reporter-share", str(REPORTER_SHARE), "--seed", str(SEED), "--log", str(log)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

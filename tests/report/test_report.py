@@ -12,7 +12,7 @@ import pytest
 from report_support import FIGURE_IDS, digest
 
 from hubcarbon.report import ReportError, build_report
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 class Figures(HTMLParser):

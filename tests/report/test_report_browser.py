@@ -11,7 +11,7 @@ import pytest
 from browser import Browser, chromium
 from report_support import FIGURE_IDS
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 SCREENSHOT = REPO_ROOT / "test-artifacts" / "report.png"
 # For each figure: whether its chart (svg) or table has a drawn, non-empty box.

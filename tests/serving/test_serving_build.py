@@ -14,7 +14,7 @@ import pytest
 from serving_support import MART, MODELS_BROKEN, MODELS_V1, MODELS_V2, hold, load_raw
 
 from hubcarbon import warehouse
-from hubcarbon.settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
+from hubcarbon_settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
 
 COUNT = f"select count(*) from marts.{MART}"
 

@@ -1,6 +1,6 @@
 """Build the bundled Hub snapshot from the study's published data (developers only).
 
-    python -m pipelines.hub_replay.build_snapshot /path/to/shared/data [--out FILE]
+    python -m hub_replay.build_snapshot /path/to/shared/data [--out FILE]
 
 Inputs (see the data MANIFEST): study_2023/HFCO2.csv (1,419 reporters, April 2023),
 study_2023/HFClean.csv (48 curated models with card text), hub_extract_2026/
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.hub_replay.corpus import SNAPSHOT_PATH
-from pipelines.hub_replay.population import front_matter
-from pipelines.hub_replay.records import PLACEHOLDER_CREATED_AT, git_blob_sha, iso_ms, ms
+from hub_replay.corpus import SNAPSHOT_PATH
+from hub_replay.population import front_matter
+from hub_replay.records import PLACEHOLDER_CREATED_AT, git_blob_sha, iso_ms, ms
 
 STUDY_EXTRACT = datetime(2023, 4, 5, tzinfo=UTC)  # the study's full-Hub extract
 EXTRACT_2026 = datetime(2026, 4, 15, tzinfo=UTC)

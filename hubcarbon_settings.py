@@ -1,6 +1,8 @@
 """Where everything lives. One place, so that the loader, dbt, GX and the tools agree.
 
 Every path derives from ``DATA_DIR`` (default ``./data``), the only directory the project writes to.
+A top-level module that imports nothing of the project: ``pipelines``, ``expectations`` and
+``hubcarbon`` all read it, and ``hubcarbon`` (the orchestration on top) imports the other two.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 # The Hub stores this placeholder as createdAt for every repo created before it recorded dates.

@@ -9,8 +9,8 @@ import sys
 import duckdb
 import pytest
 
-from hubcarbon.settings import REPO_ROOT
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import REPO_ROOT
 
 
 def run(module: str, *args: str, env: dict[str, str]) -> None:
