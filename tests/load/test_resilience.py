@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from hubcarbon.settings import REPO_ROOT
 from pipelines.hub_replay import Corpus, Faults, HubReplay
 
-from .loader import load_ok, loader_env, query, run_load, snapshot
+from .loader import load_ok, loader_env, query, run_load, snapshot, wait_until
 
 # Small enough for a few full loads per test; details limited to the reporters.
 MODELS, REPORTER_SHARE, SEED = 400, 0.05, 1
@@ -57,53 +56,54 @@ def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
     assert "Traceback" not in done.stderr
 
 
-def _serve(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
-    log = tmp / "requests.jsonl"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.hub_replay", "serve", "--generated", str(MODELS),
-         "--reporter-share", str(REPORTER_SHARE), "--seed", str(SEED), "--log", str(log)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert server.stdout is not None
-    return server, server.stdout.readline().strip(), log
+# Where a load is killed, each kill leaving the next load something else to complete: a first
+# request, details half fetched, an extracted package, dlt's normalize commit window, a package
+# half loaded, one fully loaded but not yet recorded. tests/load/paused_load.py holds the loader at
+# each point, however briefly a load passes through it.
+KILL_POINTS = (
+    "request:1",
+    "request:40",
+    "extracted",
+    "normalize-commit",
+    "load-job-done",
+    "load-complete",
+)
 
 
-def _kill_when(data_dir: Path, url: str, ready) -> None:
-    """Start a load and kill -9 it as soon as `ready()` holds (or let it finish)."""
-    loader = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.load"],
-        cwd=REPO_ROOT,
-        env=loader_env(data_dir, url, **REPORTERS_ONLY),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def _packages(data_dir: Path, stage: str) -> set[str]:
+    """The load packages in one of dlt's stages (e.g. normalize/extracted, load/normalized)."""
+    return {p.name for p in (data_dir / "dlt" / "hf_hub" / stage).glob("*") if p.is_dir()}
+
+
+def _kill_at(point: str, data_dir: Path, url: str, tmp_path: Path) -> None:
+    """Start a load, wait until it is held at `point`, kill -9 it; it must die of the kill."""
+    marker, output = tmp_path / f"at-{point}", tmp_path / f"stderr-{point}"
+    with output.open("w") as stderr:
+        loader = subprocess.Popen(
+            [sys.executable, "-m", "tests.load.paused_load", point, str(marker)],
+            cwd=REPO_ROOT,
+            env=loader_env(data_dir, url, **REPORTERS_ONLY),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        wait_until(lambda: marker.exists() or loader.poll() is not None, f"a load at {point}")
+    assert marker.exists(), (
+        f"the load ended (exit {loader.returncode}) without reaching {point}:\n"
+        + output.read_text()[-3000:]
     )
-    while loader.poll() is None and not ready():
-        time.sleep(0.005)
     loader.send_signal(signal.SIGKILL)
-    loader.wait()
+    assert loader.wait() == -signal.SIGKILL, point
 
 
-def test_kill_9_at_any_point_then_rerun_equals_an_uninterrupted_load(baseline, tmp_path):
-    server, url, log = _serve(tmp_path)
+def test_kill_9_at_every_point_then_rerun_equals_an_uninterrupted_load(baseline, tmp_path):
     data_dir = tmp_path / "data"
-
-    def requests() -> int:
-        return log.read_text().count("\n") if log.exists() else 0
-
-    def after(n: int):
-        start = requests()
-        return lambda: requests() >= start + n
-
-    def loading() -> bool:  # a package normalized and being loaded into raw.duckdb
-        return any((data_dir / "dlt" / "hf_hub" / "load" / "normalized").glob("*/*"))
-
-    try:
-        for ready in (after(1), after(40), loading):
-            _kill_when(data_dir, url, ready)
-        load_ok(data_dir, url, **REPORTERS_ONLY)
-    finally:
-        server.terminate()
-        server.wait()
+    with HubReplay(corpus()) as hub:
+        for point in KILL_POINTS:
+            _kill_at(point, data_dir, hub.url, tmp_path)
+            if point == "normalize-commit":  # inside the window: both copies of the package
+                extracted = _packages(data_dir, "normalize/extracted")
+                assert extracted and extracted <= _packages(data_dir, "load/normalized")
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
@@ -180,11 +180,16 @@ def test_a_reader_locking_raw_mid_load_stops_it_cleanly_and_loses_nothing(baseli
             text=True,
         )
         # The models listing starts once the plan's connection to raw.duckdb is closed.
-        deadline = time.monotonic() + 120
-        while not any(e["path"] == "/api/models" and "filter" not in e["params"]
-                      for e in hub.requests):  # fmt: skip
-            assert child.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_until(
+            lambda: (
+                child.poll() is not None
+                or any(
+                    e["path"] == "/api/models" and "filter" not in e["params"] for e in hub.requests
+                )
+            ),
+            "the models listing",
+        )
+        assert child.poll() is None, child.communicate()[1][-3000:]
         with duckdb.connect(str(data_dir / "raw.duckdb")):
             _, stderr = child.communicate(timeout=120)
         assert child.returncode == 2, stderr[-3000:]
