@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import duckdb
 import pytest
 
 from hubcarbon.settings import REPO_ROOT
-from pipelines.hub_replay import Corpus, Faults, HubReplay
+from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
 
 from .loader import load_ok, loader_env, query, run_load, snapshot, wait_until
 
@@ -45,6 +46,40 @@ def test_429_storm_and_5xx_faults_end_with_the_same_tables(baseline, data_dir):
         statuses = Counter(e["status"] for e in hub.requests)
     assert statuses[429] >= 3 and statuses[502] + statuses[503] + statuses[504] > 0
     assert "rate limited by the Hub" in done.stderr
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_after_a_429_no_request_comes_before_the_reset_the_hub_gave(baseline, data_dir):
+    """One detail worker: the cards (the resolvers bucket) are fetched one at a time, 8 per 3-s
+    window, so every request after a 429 is the retry the loader chose to send, and when."""
+    limit = RateLimit(quota=10_000, window_s=3, resolvers_quota=8)
+    with HubReplay(corpus(), rate_limit=limit) as hub:
+        done = load_ok(data_dir, hub.url, SOURCES__HF_HUB__DETAIL_WORKERS="1", **REPORTERS_ONLY)
+        cards = [e for e in hub.requests if e["bucket"] == "resolvers"]
+    throttled = [i for i, e in enumerate(cards) if e["status"] == 429]
+    # The 9th card meets the limit: the 8th's answer (r=0) makes the loader pace, from the next
+    # request on. Later windows may end before the pacing lets a 429 happen.
+    assert throttled, "20 cards at 8 per window meet the limit"
+    assert "rate limited by the Hub" in done.stderr
+    for i in throttled:
+        reset_in = int(re.fullmatch(r'"resolvers";r=0;t=(\d+)', cards[i]["ratelimit"])[1])
+        assert reset_in >= 1 and cards[i]["retry-after"] == str(reset_in)
+        early = cards[i + 1]["arrived"] - (cards[i]["arrived"] + reset_in)
+        assert early >= 0, f"request {i + 1} came {-early:.2f}s before the reset"
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_after_a_429_with_only_retry_after_the_retry_waits_that_long(baseline, data_dir):
+    """A 429 out of the blue (no RateLimit header to pace by): its retry, the same request,
+    comes no sooner than Retry-After says."""
+    with HubReplay(corpus()) as hub:
+        hub.fail_next(1, status=429, retry_after=3)  # one of the two listings' first page
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+        ((i, throttled),) = [(i, e) for i, e in enumerate(hub.requests) if e["status"] == 429]
+        retry = next(e for e in hub.requests[i + 1 :] if e["params"] == throttled["params"])
+    assert "ratelimit" not in throttled and throttled["retry-after"] == "3"
+    early = retry["arrived"] - (throttled["arrived"] + 3)
+    assert early >= 0, f"the retry came {-early:.2f}s before Retry-After"
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
