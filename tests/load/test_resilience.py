@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dlt.common.versioned_state import decompress_state
 
 from hubcarbon.settings import REPO_ROOT
 from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
@@ -142,20 +143,45 @@ def test_kill_9_at_every_point_then_rerun_equals_an_uninterrupted_load(baseline,
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
+def _token_leaks(data_dir: Path, token: str) -> list[str]:
+    """Everywhere `token` is stored under DATA_DIR: the bytes of every file; every text column of
+    every table of raw.duckdb, searched with SQL (DuckDB compresses what it stores, so its file's
+    bytes prove nothing); and dlt's state rows, decoded (stored zlib-compressed, in base64)."""
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "trace.pickle" for p in files)  # this load's trace is there to search
+    found = [str(p) for p in files if token.encode() in p.read_bytes()]
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
+        text_columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where data_type in ('VARCHAR', 'JSON')"
+        ).fetchall()
+        for schema, table, column in text_columns:
+            (hits,) = con.execute(
+                f'select count(*) from "{schema}"."{table}" where contains("{column}"::varchar, ?)',
+                [token],
+            ).fetchone()
+            found += [f"{schema}.{table}.{column}"] * bool(hits)
+        states = con.execute("select version, state from raw_hub._dlt_pipeline_state").fetchall()
+    assert {"card_data", "card_text", "state"} <= {column for *_, column in text_columns}
+    decoded = {version: decompress_state(state) for version, state in states}
+    assert all(state["sources"]["hf_hub"] for state in decoded.values())  # really decoded
+    found += [f"_dlt_pipeline_state v{v} (decoded)" for v, s in decoded.items() if token in repr(s)]
+    return found
+
+
 def test_token_never_leaks(tmp_path, data_dir):
     token = "hf_SECRETtokenNEVERtoBEstored0123456789"
     with HubReplay(corpus(), log_path=tmp_path / "requests.jsonl") as hub:
-        by_env = load_ok(data_dir, hub.url, HF_TOKEN=token, **REPORTERS_ONLY)
-        by_secret = load_ok(data_dir, hub.url, SOURCES__HF_HUB__HF_TOKEN=token, **REPORTERS_ONLY)
-        # Every request carried it...
-        assert all(e["auth"] for e in hub.requests)
-    # ... and it is nowhere else: not in DuckDB, not in dlt's state, schemas or traces, not in logs.
-    files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert any(p.name == "trace.pickle" for p in files)
-    leaks = [p for p in files if token.encode() in p.read_bytes()]
-    assert leaks == []
-    for done in (by_env, by_secret):
-        assert token not in done.stdout + done.stderr
+        # As HF_TOKEN, then as dlt's secret; each load searched before the next can overwrite
+        # its trace.
+        for how in ({"HF_TOKEN": token}, {"SOURCES__HF_HUB__HF_TOKEN": token}):
+            before = len(hub.requests)
+            done = load_ok(data_dir, hub.url, **how, **REPORTERS_ONLY)
+            made = hub.requests[before:]
+            assert made and all(e["auth"] for e in made), how  # every request carried it...
+            # ... and it is nowhere else: not in DuckDB, dlt's state, schemas, traces or output.
+            assert _token_leaks(data_dir, token) == [], how
+            assert token not in done.stdout + done.stderr
 
 
 def test_card_metadata_of_any_shape_is_kept_verbatim(data_dir):
