@@ -366,7 +366,7 @@ def render(rows: list[Row]) -> str:
 
 def main() -> None:
     started = time.monotonic()
-    paths = Paths.from_env()
+    paths = Paths.writable_from_env("reproduce")
     print(
         "reproduce: building the study's published data with the project's dbt logic …", flush=True
     )

@@ -1,6 +1,7 @@
 -- One row per model reporting a usable emission value (the fact statuses of seed
 -- emission_parse_statuses; a value that is not measured, 0 g, is kept but excluded from labels,
--- medians and shares), with what the card says around it and the sizes the study related it to.
+-- medians and shares), with what the card says around it, whether the value is another model's
+-- (int_model_emissions_deduplicated), and the sizes the study related it to.
 with
 
 parsed as (
@@ -31,6 +32,11 @@ final as (
         parsed.emissions_origin,
         parsed.emissions_parse_status,
         parsed.is_measured,
+
+        ---------- one training run, counted once
+        coalesce(deduplicated.emission_value_inherited, false) as emission_value_inherited,
+        deduplicated.inherited_from_model_id,
+        deduplicated.inheritance_evidence,
 
         ---------- context
         coalesce(contexts.emissions_source, 'Not Specified') as emissions_source,
@@ -87,6 +93,8 @@ final as (
     left join {{ ref('int_model_sizes_measured') }} as sizes on parsed.model_id = sizes.model_id
     left join {{ ref('int_model_performance_scored') }} as performance
         on parsed.model_id = performance.model_id
+    left join {{ ref('int_model_emissions_deduplicated') }} as deduplicated
+        on parsed.model_id = deduplicated.model_id
 
 )
 

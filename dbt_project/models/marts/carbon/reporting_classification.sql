@@ -1,4 +1,5 @@
--- The study's carbon-emissions reporting classification (study.md §3a), for every model.
+-- The study's carbon-emissions reporting classification, for every model
+-- (docs/method.md#the-reporting-classification).
 --   reporting_level: checked from the highest level down, so every level is reachable:
 --     Certified (reported, optimised and certified tags), Optimization (reported, optimised tags),
 --     Awareness (reported, hardware known), Basic Reporting (reported), Context Reporting
