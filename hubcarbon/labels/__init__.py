@@ -104,7 +104,7 @@ QUARANTINE_REASONS = {
 SNIPPET = """\
 ---
 co2_eq_emissions:
-  emissions: <grams of CO2-eq, a number: 1250.5 for 1.25 kg>
+  emissions: <grams of CO2-eq as a number, e.g. 1250.5 for 1.25 kg>
   source: <CodeCarbon, AutoTrain, the ML CO2 Impact calculator, or the paper>
   training_type: <pre-training or fine-tuning>
   geographical_location: <as granular as possible, e.g. Quebec, Canada>
