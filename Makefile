@@ -68,6 +68,14 @@ reproduce: $(STAMP) ## re-run the study on its published data; fails outside tol
 report: $(STAMP) ## render the static HTML report of the current warehouse under DATA_DIR/report/
 	$(PY) -m hubcarbon.report
 
+.PHONY: label labels
+label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/labels/: MODEL=org/name
+	$(if $(MODEL),,$(error usage: make label MODEL=org/name))
+	$(PY) -m hubcarbon.labels '$(MODEL)'
+
+labels: $(STAMP) ## every labelled model's card and badge, and the searchable DATA_DIR/labels/index.html
+	$(PY) -m hubcarbon.labels --all
+
 bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation
 	$(PY) -m pipelines.bench
 

@@ -102,6 +102,11 @@ class Paths:
         return self.data_dir / "report"
 
     @property
+    def labels_dir(self) -> Path:
+        """Label cards, badges and their index (make label, make labels)."""
+        return self.data_dir / "labels"
+
+    @property
     def checks_dir(self) -> Path:
         """GX results, data docs and the previous load's emissions (for the x1000 check)."""
         return self.data_dir / "checks"

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from expectations import headline
+from hubcarbon import labels
 from hubcarbon.report import charts
 
 LABELS = list("ABCDE")
@@ -424,6 +425,23 @@ labels_by_year = _labels_by(
     "year created",
 )
 
+
+def label_cards(con) -> Figure:
+    """Label cards of example models, drawn by hubcarbon.labels as make label draws them."""
+    cards = labels.example_cards(con)
+    body = "".join(f"<div>{labels.render_card(card)}</div>" for card in cards)
+    return Figure(
+        "cls-label-cards",
+        "classifications",
+        "Label cards: the most downloaded model of each letter",
+        "Each card shows the label, the grams with their provenance and the five rated metrics;"
+        " make label MODEL=org/name draws any model's, make labels all of them.",
+        len(cards),
+        '<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));'
+        f'gap:1rem">{body}</div>',
+    )
+
+
 FIGURES: tuple[FigureFn, ...] = (
     reporting_share_overall,
     reporting_share_by_domain,
@@ -441,6 +459,7 @@ FIGURES: tuple[FigureFn, ...] = (
     label_distribution,
     labels_by_domain,
     labels_by_year,
+    label_cards,
 )
 
 
