@@ -12,7 +12,6 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 UV     := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
-DBT    := cd dbt_project && ../$(VENV)/bin/dbt
 
 # FULL=1 takes hours on the real Hub: only clear values are accepted; unset or empty means no.
 FULL ?=
@@ -22,7 +21,7 @@ FULL_BAD := $(if $(filter-out 0 1,$(words $(FULL))),$(FULL),$(filter-out $(FULL_
 LOAD_ARGS := $(if $(filter $(FULL_YES),$(FULL)),--full,)
 DBT_ARGS ?=
 
-.PHONY: help install load build check all demo test lint export docs reproduce report bench-load bench-build clean
+.PHONY: help install load build check all demo test test-fast lint export docs reproduce report bench-load bench-build clean
 
 help: ## show this help
 	@echo "hubcarbon — how Hugging Face Hub models report their training carbon footprint"
@@ -84,6 +83,12 @@ bench-build: $(STAMP) ## benchmark: dbt build on the 1,000,000-model population
 
 test: $(STAMP) ## run the whole test suite (what CI runs)
 	$(PY) -m pytest
+
+# No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
+FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
+
+test-fast: $(STAMP) ## the fast tier, under a minute: pure helpers, imitation, dbt models/unit tests, parser properties
+	$(PY) -m pytest $(FAST_TESTS)
 
 lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
 	$(VENV)/bin/ruff check .

@@ -34,17 +34,8 @@ PIECES = {
 def compiled(warehouse) -> dict[str, str]:
     """The parser's SQL, compiled by dbt in one call (dbt's start-up is the slow part)."""
     inline = f"\n{SPLIT}\n".join(PIECES.values())
-    # The build's vars, so dbt reuses its parse (partial parsing) instead of parsing again.
-    done = warehouse.dbt(
-        "compile",
-        "--quiet",
-        "--output",
-        "json",
-        "--vars",
-        "{load_study_seeds: true}",
-        "--inline",
-        inline,
-    )
+    # The build's vars (none), so dbt reuses its parse (partial parsing) instead of parsing again.
+    done = warehouse.dbt("compile", "--quiet", "--output", "json", "--inline", inline)
     sql = json.loads(done.stdout[done.stdout.index("{") :])["compiled"]
     return dict(zip(PIECES, (piece.strip() for piece in sql.split(SPLIT)), strict=True))
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,21 +9,6 @@ import duckdb
 import pytest
 
 from hubcarbon import reproduce
-from hubcarbon_settings import REPO_ROOT
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    data_dir = tmp_path_factory.mktemp("reproduce") / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "hubcarbon.reproduce"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DATA_DIR": str(data_dir)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done, data_dir / "reproduce" / "study.duckdb"
 
 
 def figures(database: Path, figure: str) -> dict[str, float]:
