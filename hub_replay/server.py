@@ -382,7 +382,9 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     headers["X-Error-Message"] = e.message
             except Exception:  # a bug here must still answer, and show where it is
                 traceback.print_exc()
-                status, body = 500, {"error": "Internal error in hub_replay"}
+                # 501, which no client retries: a bug of the imitation fails a test at once,
+                # rather than after the loader's retries of a 500 for up to 15 minutes.
+                status, body = 501, {"error": "Internal error in hub_replay (a bug of its own)"}
             if not isinstance(body, bytes):
                 body = _json_bytes(body)
                 headers.setdefault("Content-Type", "application/json; charset=utf-8")

@@ -38,7 +38,7 @@ def test_rate_limit_headers_and_429(fresh_corpus):
 
 def test_client_waits_out_a_429(fresh_corpus):
     """huggingface_hub's paginate() backs off on 429 for the time the RateLimit header gives."""
-    with HubReplay(fresh_corpus, rate_limit=(2, 1)) as hub:
+    with HubReplay(fresh_corpus, rate_limit=(2, 3)) as hub:  # 3 s: room for 3 requests
         api = HfApi(endpoint=hub.url, token=False)
         pages = [list(api.list_models(limit=1)) for _ in range(3)]
         statuses = [r["status"] for r in hub.requests]

@@ -184,6 +184,18 @@ def test_token_never_leaks(tmp_path, data_dir):
             assert token not in done.stdout + done.stderr
 
 
+def test_a_bug_of_the_imitation_fails_the_load_at_once(data_dir):
+    """The imitation answers its own bugs with a status no client retries."""
+    buggy = corpus()
+    buggy.page = lambda *_: 1 / 0
+    with HubReplay(buggy) as hub:
+        done = run_load(data_dir, hub.url, timeout=60)
+        asked = [repr(e["params"].get("filter")) for e in hub.requests]
+        statuses = {e["status"] for e in hub.requests}
+    assert done.returncode == 3 and "HTTP 501" in done.stderr, done.stderr[-3000:]
+    assert asked and len(set(asked)) == len(asked) and statuses == {501}  # none retried
+
+
 def test_card_metadata_of_any_shape_is_kept_verbatim(data_dir):
     hostile = {
         "co2_eq_emissions": [{"emissions": "5 kg"}, None, 3],
@@ -269,4 +281,4 @@ def test_a_refused_token_stops_the_load_with_a_clear_message(data_dir):
         assert "Traceback" not in done.stderr and refused not in done.stdout + done.stderr
         # The same load with a token the Hub accepts goes through.
         load_ok(data_dir, hub.url, HF_TOKEN="hf_accepted", **REPORTERS_ONLY)
-        assert all(entry["auth"] for entry in hub.requests)
+        assert hub.requests and all(entry["auth"] for entry in hub.requests)
