@@ -229,4 +229,3 @@ def test_a_copied_value_counts_once(warehouse):
         "select emissions_status from marts.reporting_classification"
         " where model_id = 'quant/distilgpt2-GGUF'"
     ) == [("reported",)]
-
