@@ -64,10 +64,10 @@ class Paths:
         """``what`` is missing for ``make command``: the exact commands that make it exist."""
         message = f"{what} does not exist: run make {first}, then make {command}"
         demo = Paths(DEMO_DATA_DIR)
-        if self.data_dir != demo.data_dir and demo.warehouse.exists():
-            shown = relative_to_repo(demo.data_dir)
-            message += f"; or use the demo's warehouse: make {command} DATA_DIR={shown}"
-        return message + "."
+        if self.data_dir == demo.data_dir or not demo.warehouse.exists():
+            return message + " (or make demo, to try it all offline first)."
+        shown = relative_to_repo(demo.data_dir)
+        return message + f"; or use the demo's warehouse: make {command} DATA_DIR={shown}."
 
     @property
     def raw_db(self) -> Path:

@@ -118,8 +118,12 @@ def test_after_the_demo_a_missing_warehouse_points_at_the_demos(
     empty = Paths(tmp_path / "data")
     message = empty.missing(empty.warehouse, "report", "build")
     assert message.endswith(f"or use the demo's warehouse: make report DATA_DIR={demo_dir}.")
-    # In the demo's own directory the hint would point at itself: it is left out.
-    assert "demo's" not in Paths(demo_dir).missing(Paths(demo_dir).raw_db, "build", "load")
+    # Before any demo, or in the demo's own directory, the hint is the demo itself.
+    for paths in (Paths(demo_dir), Paths(tmp_path / "none")):
+        monkeypatch.setattr(settings, "DEMO_DATA_DIR", paths.data_dir)
+        assert paths.missing(paths.raw_db, "build", "load").endswith(
+            "then make build (or make demo, to try it all offline first)."
+        )
 
 
 def test_the_demo_starts_clean_and_leaves_other_loads_alone(
