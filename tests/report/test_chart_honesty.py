@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from hubcarbon.report import charts
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 UNITS = {"t": 1e6, "kg": 1e3, "g": 1.0, "mg": 1e-3}

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from hubcarbon import reproduce
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from older_engines import (
     side_env,
 )
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 def test_oldest_python_client_reads_every_mart(built: Paths) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hubcarbon.settings import DBT_PROJECT_DIR
+from hubcarbon_settings import DBT_PROJECT_DIR
 
 from .raw_hub_fixture import write_raw_hub
 

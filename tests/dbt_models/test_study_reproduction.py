@@ -1,10 +1,12 @@
-"""The label macro on the study's own HFCO2.csv reproduces the study exactly (study.md §3b)."""
+"""The label macro on the study's own HFCO2.csv reproduces the study exactly
+(docs/method.md#the-efficiency-label-a-e)."""
 
 from __future__ import annotations
 
 import pytest
 
-# study.md §3b: boundaries b0 > b1 > b2 > b3 in index space, recomputed by the study's algorithm.
+# The study's boundaries b0 > b1 > b2 > b3 in index space, recomputed by its algorithm
+# (docs/method.md#the-efficiency-label-a-e).
 STUDY_BOUNDARIES = {
     "co2_eq_emissions": (714.732, 287.321, 147.836, 72.891),
     "size_efficiency": (703_521.40, 138_905.46, 43_875.32, 11_653.80),
