@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from serving_support import MART, MODELS_V1, MODELS_V2, hold, load_raw
 
 from hubcarbon import warehouse
-from hubcarbon.settings import REPO_ROOT, Paths
+from hubcarbon_settings import REPO_ROOT, Paths
 
 PLACEHOLDER = "/absolute/path/to/data/warehouse.duckdb"
 URI = re.search(
