@@ -57,6 +57,7 @@ select
     labels.*,
     emissions.co2_eq_emissions_g,
     emissions.co2_eq_emissions_raw,
+    emissions.emissions_unit,
     emissions.emissions_parse_status,
     emissions.emissions_origin,
     emissions.emissions_source,
@@ -192,6 +193,7 @@ class Card:
             "label_paper": row["efficiency_label_paper"],
             "grams": row["co2_eq_emissions_g"],
             "raw": str(row["co2_eq_emissions_raw"]),
+            "unit": row["emissions_unit"],
             "unit_status": "assumed"
             if row["emissions_parse_status"] == "unit_assumed_grams"
             else "stated",

@@ -79,7 +79,9 @@ def test_the_card_shows_the_marts_letter_grams_and_ratings(labelled: Labelled) -
             assert by_id_suffix(card, f"-{metric}").text == expected, (row["model_id"], metric)
         text = " ".join("".join(t.itertext()) for t in card.iter(f"{SVG}text"))
         assert f"Source: {row['emissions_source']}" in text
-        assert ("Unit assumed" in text) == (row["emissions_parse_status"] == "unit_assumed_grams")
+        assert ("Unit: none on the card" in text) == (
+            row["emissions_parse_status"] == "unit_assumed_grams"
+        )
         assert f"Reporting level: {row['reporting_level']}" in text
         assert f"own variant rates it {row['efficiency_label_paper']}" in text
 
