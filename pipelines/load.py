@@ -7,8 +7,9 @@ Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (or the dlt 
 (`[sources.hf_hub]`), overridable as SOURCES__HF_HUB__<NAME> environment variables.
 
 A load is one dlt run of the `hf_hub` source (the listings and the details of the reporters that
-changed), then, when the per-load budgets or a full reconciliation have work left, a second one
-planned from what the first loaded (the backfill of models that do not report, deletions). A load
+changed), then, when the per-load budgets or a full reconciliation have work left, one of the
+`hf_hub_backfill` source, planned from what the first loaded (models that do not report,
+deletions). A load
 killed at any point is completed by the next one: dlt first finishes the packages left pending.
 """
 
@@ -33,7 +34,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from hubcarbon_settings import Paths
-from pipelines.hf_hub import hf_hub, models_cursor
+from pipelines.hf_hub import hf_hub, hf_hub_backfill, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -96,6 +97,10 @@ def make_pipeline(paths: Paths) -> dlt.Pipeline:
     )
 
 
+# The dlt release whose private working-directory layout _drop_committed_extracts knows.
+DLT_WORKING_DIR_VERSION = "1.31.0"
+
+
 def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
     """Repair dlt's one kill-unsafe window before it finishes pending packages.
 
@@ -104,6 +109,13 @@ def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
     and the next normalize fails renaming onto the existing package. The rename is atomic, so the
     committed package is complete: the extracted copy is the stale one.
     """
+    if dlt.__version__ != DLT_WORKING_DIR_VERSION:
+        raise RuntimeError(
+            f"pipelines.load repairs the working directory of dlt {DLT_WORKING_DIR_VERSION}, but "
+            f"dlt {dlt.__version__} is installed. Check _drop_committed_extracts against its "
+            "layout (normalize/extracted, load/normalized, load/loaded), then update "
+            "DLT_WORKING_DIR_VERSION."
+        )
     root = Path(pipeline.working_dir)
     for package in (root / "normalize" / "extracted").glob("*"):
         if any(
@@ -153,8 +165,8 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     main = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
     rows.update(_row_counts(pipeline))
     # Planned from what the main run loaded; with nothing left to do, no second run.
-    backfill = hf_hub(
-        client, full=full, backfill=True, listing_load_id=main.loads_ids[-1] if full else None
+    backfill = hf_hub_backfill(
+        client, full=full, listing_load_id=main.loads_ids[-1] if full else None
     )
     if backfill.resources:
         pipeline.run(backfill, loader_file_format="parquet")

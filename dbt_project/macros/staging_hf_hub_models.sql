@@ -6,18 +6,7 @@ with
 
 source as (
 
-    {% if source_table == 'models' -%}
     select * from {{ source('hf_hub', source_table) }}
-    {%- else -%}
-    select *
-    from {{ hf_hub_source(source_table, {
-        'id': 'varchar', 'author': 'varchar', 'sha': 'varchar', 'created_at': 'timestamptz',
-        'last_modified': 'timestamptz', 'downloads': 'bigint', 'downloads_all_time': 'bigint',
-        'likes': 'bigint', 'tags': 'json', 'pipeline_tag': 'varchar', 'library_name': 'varchar',
-        'gated': 'varchar', 'private': 'boolean', 'disabled': 'boolean', 'card_data': 'json',
-        '_dlt_load_id': 'varchar'
-    }) }} as raw_table
-    {%- endif %}
 
 ),
 

@@ -1,16 +1,20 @@
 """dlt source mining the Hugging Face Hub into the `raw_hub` tables (see docs/architecture.md).
 
-A load is at most two runs of this source:
+A load is at most two runs, one per source of this module:
 
-* the main run: the listings, one request per 1,000 models: `models` (incremental on
-  `lastModified`, which the Hub always sorts descending, merged on `id`) and `emission_reporters`
-  (the `co2_eq_emissions` tag, listed whole and replaced on every run so downloads and likes stay
-  fresh); with them, the reporters' details that the destination does not hold yet:
-  `model_cards`, `model_sizes`, `dataset_sizes` and `model_first_commits`;
-* the backfill (`backfill=True`), planned from what the main run loaded: the per-run budgets of
-  cards and first commits of models that do not report, most recently modified first, and, on a
-  full reconciliation, `model_deletions`. With nothing to do it has no resources, and a load
-  skips the run.
+* the main run (source `hf_hub`): the listings, one request per 1,000 models: `models`
+  (incremental on `lastModified`, which the Hub always sorts descending, merged on `id`) and
+  `emission_reporters` (the `co2_eq_emissions` tag, listed whole and replaced on every run so
+  downloads and likes stay fresh); with them, the reporters' details that the destination does
+  not hold yet: `model_cards`, `model_sizes`, `dataset_sizes` and `model_first_commits`;
+* the backfill (source `hf_hub_backfill`), planned from what the main run loaded: the per-run
+  budgets of cards and first commits of models that do not report, most recently modified first,
+  and, on a full reconciliation, `model_deletions`. With nothing to do it has no resources, and a
+  load skips the run.
+
+Every raw table is created by the main run, empty when it has nothing to write (dlt's
+`materialize_table_schema`), with exactly the columns of the resources' hints: dlt's schema is the
+one definition of the raw tables, which dbt's sources file describes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from typing import Any
 
@@ -29,6 +33,8 @@ import dlt
 import httpx2
 import pyarrow as pa
 from dlt.sources import DltResource
+
+from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
 
 from . import settings
 from .helpers import (
@@ -51,19 +57,6 @@ def _columns(**types: str) -> dict[str, dict[str, Any]]:
         name: {"data_type": t.rstrip("!"), "nullable": not t.endswith("!")}
         for name, t in types.items()
     }
-
-
-# Stand-ins for tables not created yet (the details of a first run).
-_EMPTY = {
-    "model_cards": "select null::varchar as model_id, null::varchar as sha where false",
-    "model_sizes": "select null::varchar as model_id, null::varchar as sha where false",
-    "dataset_sizes": "select null::varchar as dataset_id where false",
-    "model_first_commits": "select null::varchar as model_id where false",
-    "model_deletions": "select null::varchar as id, null::timestamptz as deleted_at where false",
-    "emission_reporters": "select null::varchar as id where false",
-    "models": "select null::varchar as id, null::varchar as sha, null::timestamptz as created_at, "
-    "null::timestamptz as last_modified, null::varchar as _dlt_load_id where false",
-}
 
 
 class _ExpectedJsonHints(logging.Filter):
@@ -92,8 +85,8 @@ def _now() -> datetime:
 
 class _Destination:
     """Queries on the destination over one connection, opened by the first query (so nothing
-    holds raw.duckdb before), `{table}` placeholders resolved to qualified names (or to empty
-    stand-ins for tables not created yet). A context manager: leaving it closes the connection."""
+    holds raw.duckdb before), `{table}` placeholders resolved to qualified names. A context
+    manager: leaving it closes the connection."""
 
     def __init__(self, pipeline: dlt.Pipeline):
         self._pipeline = pipeline
@@ -112,21 +105,22 @@ class _Destination:
             self._connect()
         return self._client.execute_sql(sql.format(**self._names), *params) or []
 
+    def held(self, table: str, columns: str, keys: list[Any], key: str = "model_id") -> set[Any]:
+        """The `columns` of `table` held for `keys` (none before the first load created it)."""
+        if self._client is None:
+            self._connect()
+        if table not in self._names:
+            return set()
+        sql = f"select {columns} from {{{table}}} where {key} in (select unnest(?))"
+        return set(self.query(sql, keys))
+
     def _connect(self) -> None:
         client = self._connection.enter_context(self._pipeline.sql_client())
-        existing = {
-            row[0]
-            for row in client.execute_sql(
-                "select table_name from information_schema.tables where table_schema = ?",
-                client.dataset_name,
-            )
-        }
-        self._names = {
-            table: client.make_qualified_table_name(table)
-            if table in existing
-            else f"({_EMPTY[table]})"
-            for table in _EMPTY
-        }
+        existing = client.execute_sql(
+            "select table_name from information_schema.tables where table_schema = ?",
+            client.dataset_name,
+        )
+        self._names = {table: client.make_qualified_table_name(table) for (table,) in existing}
         self._client = client
 
 
@@ -167,7 +161,7 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
     "model_cards": (
         ("model_id", "sha"),
         "cards",
-        {"model_id": "text!", "sha": "text!", "status": "text!"},
+        {"model_id": "text!", "sha": "text!", "status": "text!", "card_text": "text"},
     ),
     "model_sizes": (
         ("model_id", "sha"),
@@ -198,6 +192,7 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
         {"model_id": "text!", "first_commit_id": "text", "first_commit_at": "timestamp"},
     ),
 }
+_DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
 
 
 def _budget(columns: str, missing: str, where: str = "true") -> str:
@@ -227,11 +222,6 @@ _FIRST_COMMITS_TODO = _budget(
 )
 
 
-def _held(table: str, columns: str, key: str = "model_id") -> str:
-    """SQL: the `columns` of `table` the destination holds for the `?` list of `key`s."""
-    return f"select {columns} from {{{table}}} where {key} in (select unnest(?))"
-
-
 # Known models the (full) listing `?` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
@@ -245,173 +235,176 @@ _BACK = """
 """
 
 
+def _listing(
+    client: HubClient, name: str, params: dict[str, Any], since: datetime | None
+) -> Iterator[pa.Table]:
+    """Pages of `/api/models` sorted by lastModified (descending), down to `since`."""
+    progress = Progress(name, client, unit="models")
+    query = {"sort": "lastModified", "limit": settings.PAGE_SIZE, **params}
+    query["expand"] = list(settings.MODEL_EXPAND)
+
+    def fresh(model: dict[str, Any]) -> bool:
+        # Inclusive: models modified at the cursor instant are merged again, not lost.
+        return since is None or (parse_ts(model.get("lastModified")) or since) >= since
+
+    def past_cursor(page: list[dict[str, Any]]) -> bool:
+        return bool(page) and not fresh(page[-1])  # the oldest model ends the page
+
+    for page in client.paginate("/api/models", name, params=query, last=past_cursor):
+        models = [m for m in page if fresh(m)]
+        if models:
+            yield listing_table(models)
+        progress.add(len(models), pages=1)
+    progress.report(done=True)
+
+
+_LISTING_COLUMNS = {"tags": "json", "card_data": "json"}  # verbatim, never flattened
+
+
+# A cursor kept by hand rather than dlt.sources.incremental: `--full` lists every model and still
+# advances it, and pipelines loaded before keep their cursor under this state key.
+@dlt.resource(name="models", primary_key="id", write_disposition="merge")
+def _models(client: HubClient, full: bool) -> Iterator[pa.Table]:
+    """Every model (`full`), or those modified since the previous run's newest, merged on `id`."""
+    state = dlt.current.resource_state()
+    since = None if full else parse_ts(state.get(_CURSOR))
+    newest = since
+    for table in _listing(client, "models", {}, since):
+        top = table.column("last_modified")[0].as_py()
+        newest = top if newest is None or (top and top > newest) else newest
+        yield table
+    if newest is None:  # nothing listed yet: the table still exists (the backfill reads it)
+        yield LISTING_SCHEMA.empty_table()
+    else:  # committed with the load package, so a crash keeps the old one
+        state[_CURSOR] = newest.isoformat()
+
+
+@dlt.resource(name="emission_reporters", write_disposition="replace")
+def _emission_reporters(pages: Callable[[], list[pa.Table]]) -> Iterator[pa.Table]:
+    """The models carrying the co2_eq_emissions tag, listed whole on every run (`pages`)."""
+    yield from pages()
+
+
+def _fetch_card(client: HubClient, item: tuple[str, str]) -> dict[str, Any] | None:
+    model_id, sha = item
+    # One request in the "resolvers" bucket (the largest quota), straight to the file;
+    # hf_hub_download would add a HEAD and a write to the local cache per card.
+    response = client.get(f"/{quote_id(model_id)}/resolve/{sha}/README.md", "model_cards")
+    if response.status_code == 404:
+        status, text = "missing", None
+    elif response.is_success:
+        status, text = "ok", response.content.decode("utf-8", errors="replace")
+    else:  # e.g. 401/403: not knowable now, try again on the next run
+        return None
+    return {"model_id": model_id, "sha": sha, "status": status, "card_text": text}
+
+
+def _fetch_size(client: HubClient, item: tuple[str, str]) -> dict[str, Any] | None:
+    model_id, sha = item
+    info = client.get_json(f"/api/models/{quote_id(model_id)}", "model_sizes", {"blobs": "true"})
+    if not isinstance(info, dict):
+        return None  # deleted since the listing
+    # Keyed by the revision actually measured (the listing's sha may be older).
+    return {"model_id": model_id, "sha": info.get("sha") or sha, **model_size_row(info)}
+
+
+def _fetch_dataset(client: HubClient, dataset_id: str) -> dict[str, Any]:
+    info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
+    if not isinstance(info, dict):
+        return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
+    return {
+        "dataset_id": dataset_id,
+        "sha": info.get("sha"),
+        "status": "ok",
+        "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
+        "used_storage_bytes": info.get("usedStorage")
+        if isinstance(info.get("usedStorage"), int)
+        else None,
+    }
+
+
+def _fetch_first_commit(client: HubClient, item: tuple[str]) -> dict[str, Any] | None:
+    (model_id,) = item
+    last: list[Any] = []
+    try:
+        for page in client.paginate(
+            f"/api/models/{quote_id(model_id)}/commits/main", "model_first_commits"
+        ):
+            last = page or last  # newest first: the first commit ends the last page
+    except httpx2.HTTPStatusError as err:
+        if err.response.status_code == 404:
+            return None  # deleted since the listing
+        raise
+    first = last[-1] if last and isinstance(last[-1], dict) else None
+    if first is None:
+        return None
+    return {
+        "model_id": model_id,
+        "first_commit_id": first.get("id"),
+        "first_commit_at": parse_ts(first.get("date")),
+    }
+
+
+_FETCHERS: dict[str, Callable[[HubClient, Any], dict[str, Any] | None]] = {
+    "model_cards": _fetch_card,
+    "model_sizes": _fetch_size,
+    "dataset_sizes": _fetch_dataset,
+    "model_first_commits": _fetch_first_commit,
+}
+
+
+# Not a parallelized @dlt.transformer: dlt's futures pool is sized by its extract settings for
+# every resource at once, while each detail table runs `detail_workers` requests in its own
+# bounded window (kept by `_fetch_in_parallel`) and yields its rows in batches of 500.
+def _detail(
+    client: HubClient, name: str, todo: Callable[[], Sequence[Any]], workers: int
+) -> DltResource:
+    """A resource merging what the fetcher of `name` returns for each of `todo()`, fetched in
+    parallel (`todo` is called when the extraction reaches the resource)."""
+    primary_key, unit, columns = _DETAILS[name]
+
+    def rows() -> Iterator[Any]:
+        items = todo()
+        if not items:  # the table still exists, empty, after the first load
+            yield from _empty()
+            return
+        progress = Progress(name, client, unit)
+        fetch = partial(_FETCHERS[name], client)
+        yield from _fetch_in_parallel(items, fetch, progress, workers)
+
+    return dlt.resource(
+        rows,
+        name=name,
+        primary_key=primary_key,
+        write_disposition="merge",
+        columns=_columns(**columns, fetched_at="timestamp!"),
+    )
+
+
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub(
     client: HubClient,
     full: bool = False,
-    backfill: bool = False,
-    card_budget: int = settings.DEFAULT_CARD_BUDGET,
-    first_commit_budget: int = settings.DEFAULT_FIRST_COMMIT_BUDGET,
     detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
-    listing_load_id: str | None = None,
 ) -> Iterable[DltResource]:
-    """The Hugging Face Hub's public models, their emission reporters and their details.
+    """The Hugging Face Hub's public models, their emission reporters and the reporters' details.
 
-    The main source lists the reporters in the background from its creation on (a few
-    requests); their details are planned from that listing against what the destination holds,
-    so nothing unchanged is fetched twice.
+    The source lists the reporters in the background from its creation on (a few requests);
+    their details are planned from that listing against what the destination holds, so nothing
+    unchanged is fetched twice.
 
     Args:
         client: the HTTP client (endpoint, token, retries, request counts). The token stays in
             it, out of dlt's config, state and trace.
-        full: list every model instead of only those modified since the last run (and refetch
-            the named datasets); with `backfill` and `listing_load_id`, reconcile deletions.
-        backfill: instead of the main run, the budgeted details of models that do not report
-            (and deletions): create it after the main run was loaded (`pipelines.load` does).
-        card_budget: cards of non-reporting models fetched per load, most recently modified
-            first.
-        first_commit_budget: first commits of non-reporting models with the placeholder
-            `createdAt` fetched per load.
+        full: list every model instead of only those modified since the last run, and refetch
+            the named datasets.
         detail_workers: concurrent detail requests.
-        listing_load_id: the load id of this load's (full) listing; `model_deletions` marks the
-            models it did not list.
     """
-
-    def listing(name: str, params: dict[str, Any], since: datetime | None) -> Iterator[Any]:
-        """Pages of `/api/models` sorted by lastModified (descending), down to `since`."""
-        progress = Progress(name, client, unit="models")
-        query = {"sort": "lastModified", "limit": settings.PAGE_SIZE, **params}
-        query["expand"] = list(settings.MODEL_EXPAND)
-
-        def fresh(model: dict[str, Any]) -> bool:
-            # Inclusive: models modified at the cursor instant are merged again, not lost.
-            return since is None or (parse_ts(model.get("lastModified")) or since) >= since
-
-        def past_cursor(page: list[dict[str, Any]]) -> bool:
-            return bool(page) and not fresh(page[-1])  # the oldest model ends the page
-
-        for page in client.paginate("/api/models", name, params=query, last=past_cursor):
-            models = [m for m in page if fresh(m)]
-            if models:
-                yield listing_table(models)
-            progress.add(len(models), pages=1)
-        progress.report(done=True)
-
-    listing_columns = _columns(tags="json", card_data="json")  # verbatim, never flattened
-
-    @dlt.resource(
-        name="models", primary_key="id", write_disposition="merge", columns=listing_columns
-    )
-    def models() -> Iterator[Any]:
-        state = dlt.current.resource_state()
-        since = None if full else parse_ts(state.get(_CURSOR))
-        newest = since
-        for table in listing("models", {}, since):
-            top = table.column("last_modified")[0].as_py()
-            newest = top if newest is None or (top and top > newest) else newest
-            yield table
-        if newest is not None:  # committed with the load package, so a crash keeps the old one
-            state[_CURSOR] = newest.isoformat()
-
-    def fetch_card(item: tuple[str, str]) -> dict[str, Any] | None:
-        model_id, sha = item
-        # One request in the "resolvers" bucket (the largest quota), straight to the file;
-        # hf_hub_download would add a HEAD and a write to the local cache per card.
-        response = client.get(f"/{quote_id(model_id)}/resolve/{sha}/README.md", "model_cards")
-        if response.status_code == 404:
-            status, text = "missing", None
-        elif response.is_success:
-            status, text = "ok", response.content.decode("utf-8", errors="replace")
-        else:  # e.g. 401/403: not knowable now, try again on the next run
-            return None
-        return {"model_id": model_id, "sha": sha, "status": status, "card_text": text}
-
-    def fetch_size(item: tuple[str, str]) -> dict[str, Any] | None:
-        model_id, sha = item
-        info = client.get_json(
-            f"/api/models/{quote_id(model_id)}", "model_sizes", {"blobs": "true"}
-        )
-        if not isinstance(info, dict):
-            return None  # deleted since the listing
-        # Keyed by the revision actually measured (the listing's sha may be older).
-        return {"model_id": model_id, "sha": info.get("sha") or sha, **model_size_row(info)}
-
-    def fetch_dataset(dataset_id: str) -> dict[str, Any]:
-        info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
-        if not isinstance(info, dict):
-            return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
-        return {
-            "dataset_id": dataset_id,
-            "sha": info.get("sha"),
-            "status": "ok",
-            "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
-            "used_storage_bytes": info.get("usedStorage")
-            if isinstance(info.get("usedStorage"), int)
-            else None,
-        }
-
-    def fetch_first_commit(item: tuple[str]) -> dict[str, Any] | None:
-        (model_id,) = item
-        last: list[Any] = []
-        try:
-            for page in client.paginate(
-                f"/api/models/{quote_id(model_id)}/commits/main", "model_first_commits"
-            ):
-                last = page or last  # newest first: the first commit ends the last page
-        except httpx2.HTTPStatusError as err:
-            if err.response.status_code == 404:
-                return None  # deleted since the listing
-            raise
-        first = last[-1] if last and isinstance(last[-1], dict) else None
-        if first is None:
-            return None
-        return {
-            "model_id": model_id,
-            "first_commit_id": first.get("id"),
-            "first_commit_at": parse_ts(first.get("date")),
-        }
-
-    fetchers = {
-        "model_cards": fetch_card,
-        "model_sizes": fetch_size,
-        "dataset_sizes": fetch_dataset,
-        "model_first_commits": fetch_first_commit,
-    }
-
-    def detail(name: str, todo: Callable[[], Sequence[Any]]) -> DltResource:
-        """A resource merging what the fetcher of `name` returns for each of `todo()`, fetched
-        in parallel (`todo` is called when the extraction reaches the resource)."""
-        primary_key, unit, columns = _DETAILS[name]
-
-        def rows() -> Iterator[list[dict[str, Any]]]:
-            items = todo()
-            if items:
-                progress = Progress(name, client, unit)
-                yield from _fetch_in_parallel(items, fetchers[name], progress, detail_workers)
-
-        return dlt.resource(
-            rows,
-            name=name,
-            primary_key=primary_key,
-            write_disposition="merge",
-            columns=_columns(**columns, fetched_at="timestamp!"),
-        )
-
     pipeline = dlt.current.pipeline()
-    if backfill:
-        # One connection for the whole plan: each new one opens raw.duckdb again.
-        with _Destination(pipeline) as dest:
-            return _backfill(dest, detail, full, card_budget, first_commit_budget, listing_load_id)
 
     # The reporters are listed whole on every run (a few pages), in the background while the
-    # models are listed; their details are planned from that listing, once, by whichever of
-    # these resources the extraction reaches first.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_reporters")
-    listed = pool.submit(
-        lambda: list(listing("emission_reporters", {"filter": settings.EMISSIONS_TAG}, None))
-    )
-    pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
-
+    # models are listed (`listed`, started below); their details are planned from that listing,
+    # once, by whichever of these resources the extraction reaches first.
     @cache
     def reporters() -> tuple[list[pa.Table], dict[str, list[Any]]]:
         pages = listed.result()
@@ -420,31 +413,90 @@ def hf_hub(
             plan = _reporter_details(dest, table, full)
         return pages or [table], plan  # no page at all still replaces: with an empty table
 
-    @dlt.resource(name="emission_reporters", write_disposition="replace", columns=listing_columns)
-    def emission_reporters() -> Iterator[Any]:
-        yield from reporters()[0]
+    listings = [_models(client, full), _emission_reporters(lambda: reporters()[0])]
+    for listing in listings:
+        listing.apply_hints(columns=_columns(**_LISTING_COLUMNS))
+    details = [
+        _detail(client, name, lambda name=name: reporters()[1][name], detail_workers)
+        for name in _DETAILS
+    ]
+    # Written by a full reconciliation's backfill only; created here so that it always exists.
+    resources = [*listings, *details, _deletions(_empty())]
 
-    details = [detail(name, lambda name=name: reporters()[1][name]) for name in _DETAILS]
-    return [models, emission_reporters, *details]
+    # Started once the resources exist: creating one, dlt checks whether its data is a pandas
+    # frame, which fails while the listing's thread is importing pandas (through pyarrow).
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_reporters")
+    tagged = {"filter": settings.EMISSIONS_TAG}
+    listed = pool.submit(lambda: list(_listing(client, "emission_reporters", tagged, None)))
+    pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
+    return resources
+
+
+@dlt.source(name="hf_hub", max_table_nesting=0)
+def hf_hub_backfill(
+    client: HubClient,
+    full: bool = False,
+    card_budget: int = settings.DEFAULT_CARD_BUDGET,
+    first_commit_budget: int = settings.DEFAULT_FIRST_COMMIT_BUDGET,
+    detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
+    listing_load_id: str | None = None,
+) -> Iterable[DltResource]:
+    """What `hf_hub` loaded leaves to do: the budgeted cards and first commits of models that do
+    not report, most recently modified first, and a full listing's deletions. Create it after
+    `hf_hub` was loaded (`pipelines.load` does); with nothing to do it has no resources.
+
+    Args:
+        client: the HTTP client, as for `hf_hub`.
+        full: with `listing_load_id`, reconcile deletions.
+        card_budget: cards of non-reporting models fetched per load.
+        first_commit_budget: first commits of non-reporting models with the placeholder
+            `createdAt` fetched per load.
+        detail_workers: concurrent detail requests.
+        listing_load_id: the load id of this load's (full) listing; `model_deletions` marks the
+            models it did not list.
+    """
+    # One connection for the whole plan: each new one opens raw.duckdb again.
+    with _Destination(dlt.current.pipeline()) as dest:
+        todo = {
+            "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
+            "model_first_commits": dest.query(
+                _FIRST_COMMITS_TODO, HUB_CREATED_AT_PLACEHOLDER, first_commit_budget
+            )
+            if first_commit_budget > 0
+            else [],
+        }
+        resources = [
+            _detail(client, name, lambda items=items: items, detail_workers)
+            for name, items in todo.items()
+            if items
+        ]
+        if full and listing_load_id:
+            now = _now()
+            gone = dest.query(_GONE, listing_load_id)
+            back = dest.query(_BACK, listing_load_id)
+            deletions = [{"id": i, "deleted_at": now} for (i,) in gone]
+            deletions += [{"id": i, "deleted_at": None} for (i,) in back]
+            if deletions:
+                resources.append(_deletions(deletions))
+    return resources
 
 
 def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> dict[str, list[Any]]:
     """What the listed reporters' details need: cards and sizes at their current sha, first
     commits never fetched, datasets named and not known (all of them again when `full`)."""
-    rows = reporters.select(["id", "sha", "card_data", "tags"]).to_pylist()
+    rows = reporters.select(["id", "sha", "card_data"]).to_pylist()
     ids = [r["id"] for r in rows]
     current = [(r["id"], r["sha"]) for r in rows if r["sha"]]
-    have_card = set(dest.query(_held("model_cards", "model_id, sha"), ids))
-    have_size = set(dest.query(_held("model_sizes", "model_id, sha"), ids))
-    dated = {i for (i,) in dest.query(_held("model_first_commits", "model_id"), ids)}
+    have_card = dest.held("model_cards", "model_id, sha", ids)
+    have_size = dest.held("model_sizes", "model_id, sha", ids)
+    dated = {i for (i,) in dest.held("model_first_commits", "model_id", ids)}
     named: set[str] = set()
     for r in rows:
-        named |= named_datasets(_json(r["card_data"]), _json(r["tags"]))
+        named |= named_datasets(_json(r["card_data"]))
     # Datasets rarely change: refetched only by a full reconciliation.
     known: set[str] = set()
     if not full:
-        held = dest.query(_held("dataset_sizes", "dataset_id", key="dataset_id"), [*named])
-        known = {i for (i,) in held}
+        known = {i for (i,) in dest.held("dataset_sizes", "dataset_id", [*named], "dataset_id")}
     return {
         "model_cards": [key for key in current if key not in have_card],
         "model_sizes": [key for key in current if key not in have_size],
@@ -453,39 +505,18 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
     }
 
 
-def _backfill(
-    dest: _Destination,
-    detail: Callable[[str, Callable[[], Sequence[Any]]], DltResource],
-    full: bool,
-    card_budget: int,
-    first_commit_budget: int,
-    listing_load_id: str | None,
-) -> list[DltResource]:
-    """The budgeted details of models that do not report, and a full listing's deletions."""
-    todo = {
-        "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
-        "model_first_commits": dest.query(
-            _FIRST_COMMITS_TODO, settings.CREATED_AT_PLACEHOLDER, first_commit_budget
-        )
-        if first_commit_budget > 0
-        else [],
-    }
-    resources = [detail(name, lambda items=items: items) for name, items in todo.items() if items]
-    if full and listing_load_id:
-        now = _now()
-        deletions = [{"id": i, "deleted_at": now} for (i,) in dest.query(_GONE, listing_load_id)]
-        deletions += [{"id": i, "deleted_at": None} for (i,) in dest.query(_BACK, listing_load_id)]
-        if deletions:
-            resources.append(
-                dlt.resource(
-                    deletions,
-                    name="model_deletions",
-                    primary_key="id",
-                    write_disposition="merge",
-                    columns=_columns(id="text!", deleted_at="timestamp"),
-                )
-            )
-    return resources
+def _empty() -> Iterator[Any]:
+    yield dlt.mark.materialize_table_schema()
+
+
+def _deletions(rows: Iterable[Any]) -> DltResource:
+    return dlt.resource(
+        rows,
+        name="model_deletions",
+        primary_key="id",
+        write_disposition="merge",
+        columns=_columns(**_DELETIONS_COLUMNS),
+    )
 
 
 def _json(value: Any) -> Any:

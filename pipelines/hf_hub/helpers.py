@@ -369,15 +369,12 @@ def dataset_size_bytes(card_data: Any) -> int | None:
 _DATASET_ID = re.compile(settings.DATASET_ID_PATTERN)
 
 
-def named_datasets(card_data: Any, tags: Any) -> set[str]:
-    """Dataset ids a model names: card `datasets` (a string or a list) and `dataset:` tags.
+def named_datasets(card_data: Any) -> set[str]:
+    """Dataset ids a model's card names in `datasets` (a string or a list): exactly those dbt
+    sizes (the Hub's `dataset:` tags are not read).
 
     Card metadata is untrusted: anything that is not a well-formed repo id is ignored.
     """
-    names: list[Any] = []
     declared = card_data.get("datasets") if isinstance(card_data, dict) else None
-    names.extend(declared if isinstance(declared, list) else [declared])
-    if isinstance(tags, list):
-        prefix = "dataset:"
-        names.extend(t[len(prefix) :] for t in tags if isinstance(t, str) and t.startswith(prefix))
+    names = declared if isinstance(declared, list) else [declared]
     return {n.strip() for n in names if isinstance(n, str) and _DATASET_ID.match(n.strip())}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
-
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 # The Hub's maximum page size for listings: one request per 1,000 models.
@@ -29,8 +27,6 @@ MODEL_EXPAND = (
 
 # The Hub computes this tag for every model whose card metadata has the key.
 EMISSIONS_TAG = "co2_eq_emissions"
-
-CREATED_AT_PLACEHOLDER = HUB_CREATED_AT_PLACEHOLDER
 
 # Per-run budgets for models that do not report emissions (reporters are always covered).
 DEFAULT_CARD_BUDGET = 2000

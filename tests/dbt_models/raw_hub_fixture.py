@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
+
 LOAD_ID = "1764374400.123456"
-CREATED_AT_PLACEHOLDER = "2022-03-02T23:29:04Z"
 
 _DDL = """
 create schema if not exists raw_hub;
@@ -121,7 +122,7 @@ MODELS = [
             downloads=1172830,
             likes=170,
             pipeline_tag="text-generation",
-            created=CREATED_AT_PLACEHOLDER,
+            created=HUB_CREATED_AT_PLACEHOLDER,
             card={
                 "datasets": ["openwebtext"],
                 "co2_eq_emissions": {

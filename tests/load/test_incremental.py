@@ -13,6 +13,7 @@ import pytest
 from huggingface_hub import HfApi
 
 from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
 
 from .loader import SCAN_ALL, load_ok, query, routes
 
@@ -66,7 +67,7 @@ def test_first_load_lists_every_model_and_scans_reporters(hub, story):
     )
     assert missing == [(0,)]
     placeholders = query(db, "select count(*) from raw_hub.models m where created_at = "
-                             "'2022-03-02T23:29:04Z' and not exists (select 1 from "
+                             f"'{HUB_CREATED_AT_PLACEHOLDER}' and not exists (select 1 from "
                              "raw_hub.model_first_commits f where f.model_id = m.id)")  # fmt: skip
     assert placeholders == [(0,)]
     assert query(db, "select count(*) from raw_hub.dataset_sizes")[0][0] > 0

@@ -77,18 +77,18 @@ def test_without_a_policy_only_an_exhausted_quota_paces(client: HubClient) -> No
 
 
 @pytest.mark.parametrize(
-    ("card_data", "tags", "expected"),
+    ("card_data", "expected"),
     [
-        ({"datasets": ["imdb"]}, ["dataset:squad", "license:mit"], {"imdb", "squad"}),
-        ({"datasets": "  wikitext  "}, None, {"wikitext"}),
-        ({"datasets": ["org/set-1.0_x", "has space", "../etc", ""]}, [], {"org/set-1.0_x"}),
-        ({"datasets": ["a/b/c", "ok"]}, None, {"ok"}),
-        ({"datasets": {"name": "imdb"}}, "dataset:imdb", set()),  # untrusted shapes are ignored
-        (None, None, set()),
+        ({"datasets": ["imdb", "glue"]}, {"imdb", "glue"}),
+        ({"datasets": "  wikitext  "}, {"wikitext"}),
+        ({"datasets": ["org/set-1.0_x", "has space", "../etc", "", None]}, {"org/set-1.0_x"}),
+        ({"datasets": ["a/b/c", "ok"]}, {"ok"}),
+        ({"datasets": {"name": "imdb"}}, set()),  # untrusted shapes are ignored
+        (None, set()),
     ],
 )  # fmt: skip
-def test_named_datasets_keeps_only_well_formed_repo_ids(card_data, tags, expected) -> None:
-    assert named_datasets(card_data, tags) == expected
+def test_named_datasets_keeps_only_well_formed_repo_ids(card_data, expected) -> None:
+    assert named_datasets(card_data) == expected
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('dataset_sizes', {
-        'dataset_id': 'varchar',
-        'sha': 'varchar',
-        'status': 'varchar',
-        'dataset_size_bytes': 'bigint',
-        'used_storage_bytes': 'bigint',
-        'fetched_at': 'timestamptz'
-    }) }}
+    from {{ source('hf_hub', 'dataset_sizes') }}
 
 ),
 

@@ -3,13 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_cards', {
-        'model_id': 'varchar',
-        'sha': 'varchar',
-        'status': 'varchar',
-        'card_text': 'varchar',
-        'fetched_at': 'timestamptz'
-    }) }}
+    from {{ source('hf_hub', 'model_cards') }}
 
 ),
 

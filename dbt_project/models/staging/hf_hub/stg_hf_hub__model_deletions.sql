@@ -3,10 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_deletions', {
-        'id': 'varchar',
-        'deleted_at': 'timestamptz'
-    }) }}
+    from {{ source('hf_hub', 'model_deletions') }}
 
 ),
 

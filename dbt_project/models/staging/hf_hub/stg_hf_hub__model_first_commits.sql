@@ -3,12 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_first_commits', {
-        'model_id': 'varchar',
-        'first_commit_id': 'varchar',
-        'first_commit_at': 'timestamptz',
-        'fetched_at': 'timestamptz'
-    }) }}
+    from {{ source('hf_hub', 'model_first_commits') }}
 
 ),
 

@@ -3,15 +3,7 @@ with
 source as (
 
     select *
-    from {{ hf_hub_source('model_sizes', {
-        'model_id': 'varchar',
-        'sha': 'varchar',
-        'parameters': 'bigint',
-        'weight_files_bytes': 'bigint',
-        'pytorch_model_bin_bytes': 'bigint',
-        'used_storage_bytes': 'bigint',
-        'fetched_at': 'timestamptz'
-    }) }}
+    from {{ source('hf_hub', 'model_sizes') }}
 
 ),
 
