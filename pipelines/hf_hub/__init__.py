@@ -36,6 +36,7 @@ from .helpers import (
     HubClient,
     Progress,
     dataset_size_bytes,
+    detail_status,
     listing_table,
     loads,
     model_size_row,
@@ -57,7 +58,7 @@ def _columns(**types: str) -> dict[str, dict[str, Any]]:
 _EMPTY = {
     "model_cards": "select null::varchar as model_id, null::varchar as sha where false",
     "model_sizes": "select null::varchar as model_id, null::varchar as sha where false",
-    "dataset_sizes": "select null::varchar as dataset_id where false",
+    "dataset_sizes": "select null::varchar as dataset_id, null::varchar as status where false",
     "model_first_commits": "select null::varchar as model_id where false",
     "model_deletions": "select null::varchar as id, null::timestamptz as deleted_at where false",
     "emission_reporters": "select null::varchar as id where false",
@@ -337,13 +338,15 @@ def hf_hub(
         return {"model_id": model_id, "sha": info.get("sha") or sha, **model_size_row(info)}
 
     def fetch_dataset(dataset_id: str) -> dict[str, Any]:
-        info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
-        if not isinstance(info, dict):
-            return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
+        response = client.get(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
+        status = detail_status(response, "dataset_sizes")
+        if status != "ok":
+            return {"dataset_id": dataset_id, "sha": None, "status": status}
+        info = loads(response.content)
         return {
             "dataset_id": dataset_id,
             "sha": info.get("sha"),
-            "status": "ok",
+            "status": status,
             "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
             "used_storage_bytes": info.get("usedStorage")
             if isinstance(info.get("usedStorage"), int)
@@ -440,10 +443,13 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
     named: set[str] = set()
     for r in rows:
         named |= named_datasets(_json(r["card_data"]), _json(r["tags"]))
-    # Datasets rarely change: refetched only by a full reconciliation.
+    # Datasets rarely change: refetched only by a full reconciliation, or once readable.
     known: set[str] = set()
     if not full:
-        held = dest.query(_held("dataset_sizes", "dataset_id", key="dataset_id"), [*named])
+        held = dest.query(
+            _held("dataset_sizes", "dataset_id", key="dataset_id") + " and status <> 'refused'",
+            [*named],
+        )
         known = {i for (i,) in held}
     return {
         "model_cards": [key for key in current if key not in have_card],
