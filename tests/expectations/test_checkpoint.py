@@ -24,10 +24,10 @@ import pytest
 from browser import Browser, require_chromium
 
 from expectations.suites import FRAMES
-from hubcarbon.settings import REPO_ROOT, Paths
-from pipelines.hub_replay import Corpus, HubReplay
-from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
-from pipelines.hub_replay.population import Population
+from hub_replay import Corpus, HubReplay
+from hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
+from hub_replay.population import Population
+from hubcarbon_settings import REPO_ROOT, Paths
 
 # Every 10th model of the bundled snapshot (~270 real reporters, every card shape still there) and
 # a few generated non-reporters: realistic, and one load + build takes well under a minute.

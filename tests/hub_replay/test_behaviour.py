@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
 
-from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
-from pipelines.hub_replay.__main__ import main
-from pipelines.hub_replay.population import Population
+from hub_replay import Corpus, Faults, HubReplay, RateLimit
+from hub_replay.__main__ import main
+from hub_replay.population import Population
 
 TOKEN = "hf_" + "x" * 34  # a fake token: only its absence from the log matters
 
@@ -143,7 +143,7 @@ def test_cli_serves_until_killed(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "pipelines.hub_replay",
+        "hub_replay",
         "serve",
         "--population",
         "200",

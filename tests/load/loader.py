@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 RAW_TABLES = (
     "models",

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from huggingface_hub import HfApi
 
-from pipelines.hub_replay import Corpus, HubReplay
-from pipelines.hub_replay.corpus import generated_datasets
-from pipelines.hub_replay.records import DatasetRecord
+from hub_replay import Corpus, HubReplay
+from hub_replay.corpus import generated_datasets
+from hub_replay.records import DatasetRecord
 
 from .loader import SCAN_ALL, load_ok, query, routes
 

@@ -16,8 +16,8 @@ import duckdb
 import pytest
 from dlt.common.versioned_state import decompress_state
 
-from hubcarbon.settings import REPO_ROOT
-from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
+from hub_replay import Corpus, Faults, HubReplay, RateLimit
+from hubcarbon_settings import REPO_ROOT
 
 from .loader import load_ok, loader_env, query, run_load, snapshot, wait_until
 

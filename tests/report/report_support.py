@@ -23,6 +23,7 @@ FIGURE_IDS = {
     "cls-labels",
     "cls-labels-domain",
     "cls-labels-year",
+    "cls-label-cards",
 }
 
 

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from hubcarbon import reproduce
-from hubcarbon.settings import REPO_ROOT
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    data_dir = tmp_path_factory.mktemp("reproduce") / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "hubcarbon.reproduce"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DATA_DIR": str(data_dir)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done, data_dir / "reproduce" / "study.duckdb"
 
 
 def test_every_figure_is_within_tolerance(run) -> None:

@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import orjson
 
-from pipelines.hub_replay.corpus import SORT_ALIASES, SORT_FIELDS, Corpus, Query
-from pipelines.hub_replay.records import (
+from hub_replay.corpus import SORT_ALIASES, SORT_FIELDS, Corpus, Query
+from hub_replay.records import (
     DATASET_EXPANDABLE,
     LIST_DEFAULT_FIELDS,
     LIST_FULL_FIELDS,

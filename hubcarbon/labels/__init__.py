@@ -1,0 +1,457 @@
+"""`make label MODEL=org/name` and `make labels`: the efficiency label as a picture.
+
+Each labelled model gets a label card (SVG and PNG) and a README badge (SVG) under
+``DATA_DIR/labels/cards/<model id>``; `make labels` also writes ``DATA_DIR/labels/index.html``, a
+searchable offline list of every card. Every number comes from the marts (``efficiency_labels``,
+``fct_model_emissions``, ``efficiency_label_boundaries``, ``reporting_classification``): this
+module selects and formats, it never rates. The layouts are Jinja2 templates in ``templates/``.
+
+The PNG is rasterised by resvg (``resvg-py``: one wheel from PyPI, no system library) with the
+DejaVu Sans files matplotlib already ships, and system fonts ignored: the same pixels on every
+machine, with no font to install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import jinja2
+import resvg_py
+
+from hubcarbon_settings import Paths
+
+# (metric as in the marts, name on the card, unit of its value)
+METRICS = (
+    ("co2_eq_emissions", "CO₂e", "g"),
+    ("size_efficiency", "Size efficiency", "B/g"),
+    ("dataset_size_efficiency", "Dataset-size efficiency", "B/g"),
+    ("downloads", "Downloads", "count"),
+    ("performance_score", "Performance", "score"),
+)
+LETTERS = "ABCDE"
+BOUNDARY_KEYS = ("ab", "bc", "cd", "de")  # a rating above each boundary earns the letter before it
+# The label shown is the marts' efficiency_label; the card says which boundaries that is.
+VARIANT = "consistent"
+VARIANT_TEXT = "consistent variant (CO₂ rated on √index)"
+# EU energy-label colours; the ink keeps the written letter readable on each.
+COLOURS = {
+    "A": {"fill": "#00a651", "ink": "#ffffff"},
+    "B": {"fill": "#8dc63f", "ink": "#1f2933"},
+    "C": {"fill": "#fff200", "ink": "#1f2933"},
+    "D": {"fill": "#f7941d", "ink": "#1f2933"},
+    "E": {"fill": "#ed1c24", "ink": "#ffffff"},
+}
+SUFFIXES = (".badge.svg", ".svg", ".png")  # a card's files; the badge's suffix matched first
+_MPL = Path(importlib.util.find_spec("matplotlib").submodule_search_locations[0])
+FONT_FILES = [str(_MPL / "mpl-data/fonts/ttf" / f"DejaVuSans{w}.ttf") for w in ("", "-Bold")]
+
+CARDS_SQL = """
+select
+    labels.*,
+    emissions.co2_eq_emissions_g,
+    emissions.co2_eq_emissions_raw,
+    emissions.emissions_unit,
+    emissions.emissions_parse_status,
+    emissions.emissions_origin,
+    emissions.emissions_source,
+    emissions.emissions_source_raw,
+    emissions.domain,
+    emissions.downloads,
+    classification.reporting_level
+from marts.efficiency_labels as labels
+inner join marts.fct_model_emissions as emissions on labels.model_id = emissions.model_id
+inner join marts.reporting_classification as classification
+    on labels.model_id = classification.model_id
+"""
+# What a model without a label lacks: its reporting classification and, for a value the
+# warehouse refused or did not count, that value as written.
+UNLABELLED_SQL = """
+select
+    classification.reporting_level,
+    classification.emissions_status,
+    classification.co2_fields_filled_count,
+    coalesce(quarantined.co2_eq_emissions_raw, emissions.co2_eq_emissions_raw) as value_raw,
+    quarantined.quarantine_reason
+from marts.reporting_classification as classification
+left join marts.quarantined_emissions as quarantined
+    on classification.model_id = quarantined.model_id
+left join marts.fct_model_emissions as emissions on classification.model_id = emissions.model_id
+where classification.model_id = ?
+"""
+STATUS_REASONS = {
+    "no_claim": "its card has no co2_eq_emissions metadata and no emissions line in its text",
+    "not_reported_placeholder": "its card's co2_eq_emissions holds a placeholder, not a number",
+    "not_reported_empty": "its card's co2_eq_emissions is empty",
+    "not_measured": "its value, {value}, is an exact 0, which means not measured (AutoTrain's 0)",
+    "quarantined": "its value, {value}, cannot be trusted as grams ({reason})",
+    "reported": "it reports {value}, but the warehouse gives it no label of its own",
+}
+QUARANTINE_REASONS = {
+    "negative": "a negative number",
+    "unknown_unit": "its unit is not a mass of CO₂",
+    "implausible_magnitude": "too large to be grams: probably another unit",
+    "range": "a range, not one number",
+    "unparseable": "no number could be read",
+}
+# The Hub's co2_eq_emissions metadata, as its model-card documentation specifies it: emissions in
+# grams, the other four fields free text. Placeholders in <> are for the author to replace.
+SNIPPET = """\
+---
+co2_eq_emissions:
+  emissions: <grams of CO2-eq as a number, e.g. 1250.5 for 1.25 kg>
+  source: <CodeCarbon, AutoTrain, the ML CO2 Impact calculator, or the paper>
+  training_type: <pre-training or fine-tuning>
+  geographical_location: <as granular as possible, e.g. Quebec, Canada>
+  hardware_used: <how much compute and what kind, e.g. 8 v100 GPUs>
+---"""
+
+
+class LabelError(Exception):
+    """A failure the user can act on; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting (the only arithmetic here: unit prefixes for reading)
+
+
+def _scaled(value: float, steps: tuple[tuple[float, str], ...], unit: str) -> str:
+    for factor, prefix in steps:
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {prefix}{unit}"
+    return f"{value:.3g} {unit}"
+
+
+def grams(value: float) -> str:
+    return _scaled(value, ((1e6, "t"), (1e3, "kg"), (1.0, "g"), (1e-3, "mg")), "").strip()
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "\u2013"  # en dash
+    if unit == "g":
+        return grams(value)
+    if unit == "B/g":
+        return _scaled(value, ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")), "B/g")
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("hubcarbon.labels"),
+    autoescape=True,  # model ids and card values are text from the Hub
+    trim_blocks=False,
+    undefined=jinja2.StrictUndefined,
+)
+_ENV.filters.update(grams=grams, fmt=fmt, count=lambda v: fmt(v, "count"))
+_ENV.globals.update(colours=COLOURS, variant=VARIANT_TEXT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the marts
+
+
+@dataclass(frozen=True)
+class Card:
+    """One labelled model, as the marts describe it."""
+
+    row: dict
+    boundaries: dict[str, dict]  # metric -> its efficiency_label_boundaries row (VARIANT)
+    loaded_on: str
+
+    @property
+    def model_id(self) -> str:
+        return self.row["model_id"]
+
+    @property
+    def label(self) -> str:
+        return self.row["efficiency_label"]
+
+    @property
+    def path(self) -> str:
+        """The card's path under labels/, without suffix: cards/<org>/<name>."""
+        return f"cards/{self.model_id}"
+
+    def context(self) -> dict:
+        row = self.row
+        card = {
+            "model_id": self.model_id,
+            # XML ids, unique per model where cards share a page: the Hub forbids "--" in repo ids.
+            "slug": "label-" + self.model_id.replace("/", "--"),
+            "label": self.label,
+            "label_paper": row["efficiency_label_paper"],
+            "grams": row["co2_eq_emissions_g"],
+            "raw": str(row["co2_eq_emissions_raw"]),
+            "unit": row["emissions_unit"],
+            "unit_status": "assumed"
+            if row["emissions_parse_status"] == "unit_assumed_grams"
+            else "stated",
+            "origin": row["emissions_origin"],
+            "source": row["emissions_source"],
+            "source_raw": row["emissions_source_raw"],
+            "domain": row["domain"],
+            "downloads": row["downloads"] or 0,
+            "reporting_level": row["reporting_level"],
+            "loaded_on": self.loaded_on,
+            "reference_model_id": self.boundaries["co2_eq_emissions"]["reference_model_id"],
+        }
+        metrics = []
+        for metric, name, unit in METRICS:
+            rating, boundary = row[f"{metric}_rating"], self.boundaries[metric]
+            metrics.append(
+                {
+                    "metric": metric,
+                    "name": name,
+                    "unit": unit,
+                    "weight": boundary["weight"],
+                    "rating": rating,
+                    "value": row[f"{metric}_value"],
+                    "bound": _bound(rating, boundary, unit),
+                }
+            )
+        return {"card": card, "metrics": metrics}
+
+
+def _bound(rating: str | None, boundary: dict, unit: str) -> str:
+    """The mart's boundary that the value passed to earn its letter (for E: the one it failed)."""
+    if rating is None:
+        return ""
+    better, worse = (">", "≤") if boundary["is_higher_better"] else ("<", "≥")
+    if rating == "E":
+        return f"{worse} {fmt(boundary['value_boundary_de'], unit)}"
+    value = boundary[f"value_boundary_{BOUNDARY_KEYS[LETTERS.index(rating)]}"]
+    return "" if value is None else f"{better} {fmt(value, unit)}"
+
+
+def connect(paths: Paths) -> duckdb.DuckDBPyConnection:
+    if not paths.warehouse.exists():
+        raise LabelError(f"{paths.warehouse} does not exist: run make build (or make demo) first.")
+    try:
+        return duckdb.connect(str(paths.warehouse), read_only=True)
+    except duckdb.IOException as exc:
+        raise LabelError(
+            f"cannot open {paths.warehouse} read-only ({exc}); is a process holding it read-write?"
+        ) from None
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = None) -> list[Card]:
+    """Labelled models (all, or those of ``model_ids``), most downloaded first."""
+    boundaries = {
+        b["metric"]: b
+        for b in _records(
+            con, "from marts.efficiency_label_boundaries where label_variant = ?", [VARIANT]
+        )
+    }
+    # When the data was loaded: dlt's newest completed load, copied into the warehouse with raw_hub.
+    loaded = con.execute("select max(inserted_at) from raw_hub._dlt_loads where status = 0")
+    loaded_at = loaded.fetchone()[0]
+    loaded_on = "at an unknown date" if loaded_at is None else f"{loaded_at:%Y-%m-%d}"
+    where = "" if model_ids is None else "where labels.model_id in (select unnest(?))"
+    rows = _records(
+        con,
+        f"{CARDS_SQL} {where} order by emissions.downloads desc nulls last, labels.model_id",
+        None if model_ids is None else [model_ids],
+    )
+    return [Card(row, boundaries, loaded_on) for row in rows]
+
+
+def example_cards(con: duckdb.DuckDBPyConnection) -> list[Card]:
+    """The most downloaded labelled model of each letter, A to E (the report's examples)."""
+    ids = [
+        row[0]
+        for row in con.execute(
+            "select model_id from ("
+            " select labels.model_id, labels.efficiency_label, row_number() over ("
+            "  partition by labels.efficiency_label"
+            "  order by emissions.downloads desc nulls last, labels.model_id) as popularity"
+            " from marts.efficiency_labels as labels inner join marts.fct_model_emissions"
+            " as emissions on labels.model_id = emissions.model_id)"
+            " where popularity = 1 order by efficiency_label"
+        ).fetchall()
+    ]
+    return sorted(read_cards(con, ids), key=lambda card: card.label)
+
+
+def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Path) -> LabelError:
+    """Why ``model_id`` has no label, or that the warehouse does not know it."""
+    rows = _records(con, UNLABELLED_SQL, [model_id])
+    if not rows:
+        near = con.execute(
+            "select model_id from marts.dim_models where lower(model_id) = lower(?)", [model_id]
+        ).fetchall()
+        hint = f" Did you mean {near[0][0]}?" if near else " Check the id (org/name)."
+        return LabelError(f"{model_id} is not a model in {where}.{hint}", code=2)
+    row = rows[0]
+    reason = STATUS_REASONS[row["emissions_status"]].format(
+        value=f"“{row['value_raw']}”",
+        reason=QUARANTINE_REASONS.get(row["quarantine_reason"], row["quarantine_reason"]),
+    )
+    return LabelError(
+        f"{model_id} has no efficiency label: {reason}.\n"
+        f"Reporting level: {row['reporting_level']}; the card fills"
+        f" {row['co2_fields_filled_count']} of the 5 co2_eq_emissions fields.\n"
+        "To earn a label, add this to the YAML metadata at the top of its README.md, with the"
+        " measured grams (the Hub's co2_eq_emissions spec):\n\n" + SNIPPET,
+        code=1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering and writing
+
+
+def render_card(card: Card) -> str:
+    return _ENV.get_template("card.svg.j2").render(card.context())
+
+
+def render_badge(card: Card) -> str:
+    return _ENV.get_template("badge.svg.j2").render(card=card.context()["card"])
+
+
+def render_png(svg: str) -> bytes:
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=svg,
+            skip_system_fonts=True,
+            font_files=FONT_FILES,
+            font_family="DejaVu Sans",
+            sans_serif_family="DejaVu Sans",
+            zoom=2,  # sharp on high-density screens
+        )
+    )
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """Write ``data`` atomically; False (nothing written) when the file already holds it."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")  # readers never see a half-written file
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return True
+
+
+def write_card(card: Card, labels_dir: Path, *, png: bool) -> list[Path]:
+    """The card's SVG and badge, and with ``png`` its PNG; without, a PNG the SVG outdates goes."""
+    base = labels_dir / card.path
+    badge, svg, raster = (base.with_name(base.name + suffix) for suffix in SUFFIXES)
+    drawing = render_card(card)
+    changed = _write(svg, drawing.encode())
+    _write(badge, render_badge(card).encode())
+    if png:
+        _write(raster, render_png(drawing))
+        return [svg, raster, badge]
+    if changed:
+        raster.unlink(missing_ok=True)
+    return [svg, badge]
+
+
+def markdown(card: Card, base_url: str) -> str:
+    """The line a model author pastes into a model card: the badge, linking to the card."""
+    return (
+        f"[![CO₂ label: {card.label}]({base_url}{card.path}.badge.svg)]({base_url}{card.path}.svg)"
+    )
+
+
+def write_index(cards: list[Card], labels_dir: Path) -> Path:
+    rows = [
+        [
+            c.model_id,
+            c.label,
+            c.row["domain"],
+            c.row["emissions_source"],
+            grams(c.row["co2_eq_emissions_g"]),
+            c.row["downloads"] or 0,
+        ]
+        for c in cards
+    ]
+    html = _ENV.get_template("index.html.j2").render(
+        rows=rows,
+        letters=LETTERS,
+        domains=sorted({r[2] for r in rows}),
+        sources=sorted({r[3] for r in rows}),
+        loaded_on=cards[0].loaded_on if cards else "",
+    )
+    target = labels_dir / "index.html"
+    _write(target, html.encode())
+    return target
+
+
+def _remove_stale(labels_dir: Path, cards: list[Card]) -> int:
+    """Delete the files of models that no longer have a label, and the folders left empty."""
+    keep = {str(labels_dir / card.path) for card in cards}
+    removed = 0
+    cards_dir = labels_dir / "cards"
+    for path in sorted(cards_dir.rglob("*"), reverse=True) if cards_dir.exists() else []:
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+            continue
+        suffix = next((s for s in SUFFIXES if path.name.endswith(s)), None)
+        if suffix is None or str(path)[: -len(suffix)] not in keep:
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def label_one(paths: Paths, model_id: str, base_url: str) -> str:
+    with connect(paths) as con:
+        cards = read_cards(con, [model_id])
+        if not cards:
+            raise explain_unlabelled(con, model_id, paths.warehouse)
+    files = write_card(cards[0], paths.labels_dir, png=True)
+    listed = "\n".join(f"  {f}" for f in files)
+    return (
+        f"label: {model_id} is rated {cards[0].label}; wrote\n{listed}\n"
+        f"Badge for its model card (markdown):\n{markdown(cards[0], base_url)}"
+    )
+
+
+def label_all(paths: Paths) -> str:
+    started = time.monotonic()
+    with connect(paths) as con:
+        cards = read_cards(con)
+    # No PNG here: rasterising costs ~0.1 s of CPU per card (minutes for the demo, hours for the
+    # Hub), where an SVG costs ~1 ms; make label draws a model's PNG.
+    for card in cards:
+        write_card(card, paths.labels_dir, png=False)
+    removed = _remove_stale(paths.labels_dir, cards)
+    index = write_index(cards, paths.labels_dir)
+    return (
+        f"labels: {len(cards):,} label cards (SVG) and badges under {paths.labels_dir / 'cards'}"
+        f" ({removed:,} stale files removed); index {index}; {time.monotonic() - started:.1f}s."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m hubcarbon.labels", description=__doc__)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("model", nargs="?", help="a model id, org/name")
+    which.add_argument("--all", action="store_true", help="every labelled model, and the index")
+    args = parser.parse_args(argv)
+    # Where the labels folder is published; relative links by default (files in the model repo).
+    base_url = os.environ.get("LABELS_BASE_URL", "")
+    try:
+        paths = Paths.from_env()
+        print(label_all(paths) if args.all else label_one(paths, args.model, base_url))
+    except LabelError as exc:
+        print(f"label: {exc}", file=sys.stderr)
+        sys.exit(exc.code)

@@ -1,0 +1,3 @@
+from hubcarbon.labels import main
+
+main()

@@ -1,0 +1,190 @@
+"""make label and make labels: well-formed SVG, the marts' numbers on every card, the index, the
+explanation and snippet for a model without a label, clear failures."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from labels_support import Labelled, records
+from pipeline_support import run_module
+
+from hubcarbon_settings import Paths
+
+SVG = "{http://www.w3.org/2000/svg}"
+UNIT_G = {"mg": 1e-3, "g": 1.0, "kg": 1e3, "t": 1e6}  # literal, not the code's own table
+METRICS = ("co2_eq_emissions", "size_efficiency", "dataset_size_efficiency", "downloads")
+METRICS += ("performance_score",)
+SPEC_KEYS = {"emissions", "source", "training_type", "geographical_location", "hardware_used"}
+
+
+def card_file(labelled: Labelled, model_id: str, suffix: str) -> Path:
+    return labelled.paths.labels_dir / "cards" / f"{model_id}{suffix}"
+
+
+def by_id_suffix(root: ET.Element, suffix: str) -> ET.Element:
+    (element,) = [e for e in root.iter() if e.get("id", "").endswith(suffix)]
+    return element
+
+
+def grams_on_card(text: str) -> float:
+    number, unit = text.split()
+    return float(number) * UNIT_G[unit]
+
+
+def test_every_labelled_model_has_a_well_formed_card_and_badge(labelled: Labelled) -> None:
+    labels = {
+        r["model_id"]: r["efficiency_label"]
+        for r in records(labelled.paths, "select * from marts.efficiency_labels")
+    }
+    assert len(labels) > 1000
+    for model_id, letter in labels.items():
+        card = ET.parse(card_file(labelled, model_id, ".svg")).getroot()
+        assert card.tag == f"{SVG}svg"
+        title, desc = card.find(f"{SVG}title"), card.find(f"{SVG}desc")
+        assert title.text == f"CO₂ efficiency label {letter} for {model_id}"
+        assert f"{model_id} is rated {letter}" in desc.text
+        assert card.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        badge = ET.parse(card_file(labelled, model_id, ".badge.svg")).getroot()
+        assert badge.get("aria-label") == f"CO₂ label: {letter}"
+        assert [t.text for t in badge.iter(f"{SVG}text")][-1] == letter
+    assert f"{len(labels):,} label cards" in labelled.everything.stdout
+
+
+def test_the_card_shows_the_marts_letter_grams_and_ratings(labelled: Labelled) -> None:
+    # Every letter, both unit provenances, and a spread of models (hash order).
+    sample = records(
+        labelled.paths,
+        "select labels.*, e.co2_eq_emissions_g, e.emissions_parse_status, e.emissions_source,"
+        " c.reporting_level from marts.efficiency_labels as labels"
+        " inner join marts.fct_model_emissions as e using (model_id)"
+        " inner join marts.reporting_classification as c using (model_id)"
+        " qualify row_number() over (partition by efficiency_label, e.emissions_parse_status"
+        "  order by hash(model_id)) <= 4",
+    )
+    assert len(sample) >= 20
+    for row in sample:
+        card = ET.parse(card_file(labelled, row["model_id"], ".svg")).getroot()
+        assert by_id_suffix(card, "-letter").text == row["efficiency_label"]
+        assert grams_on_card(by_id_suffix(card, "-grams").text) == pytest.approx(
+            row["co2_eq_emissions_g"], rel=5e-3
+        )
+        for metric in METRICS:
+            expected = row[f"{metric}_rating"] or "\u2013"  # en dash: not rated
+            assert by_id_suffix(card, f"-{metric}").text == expected, (row["model_id"], metric)
+        text = " ".join("".join(t.itertext()) for t in card.iter(f"{SVG}text"))
+        assert f"Source: {row['emissions_source']}" in text
+        assert ("Unit: none on the card" in text) == (
+            row["emissions_parse_status"] == "unit_assumed_grams"
+        )
+        assert f"Reporting level: {row['reporting_level']}" in text
+        assert f"own variant rates it {row['efficiency_label_paper']}" in text
+
+
+def test_one_model_gets_a_png_and_the_markdown_line(labelled: Labelled) -> None:
+    png = card_file(labelled, labelled.example, ".png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (880, 1400)  # the 440 x 700 card at 2x
+    (row,) = records(
+        labelled.paths,
+        "select efficiency_label from marts.efficiency_labels where model_id = ?",
+        [labelled.example],
+    )
+    letter = row["efficiency_label"]
+    assert f"{labelled.example} is rated {letter}" in labelled.one.stdout
+    line = labelled.one.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(r"\[!\[CO₂ label: ([A-E])\]\((\S+\.badge\.svg)\)\]\((\S+\.svg)\)", line)
+    assert match, line
+    assert match[1] == letter
+    for relative in match[2], match[3]:  # relative to the labels folder
+        assert (labelled.paths.labels_dir / relative).is_file()
+
+
+def test_the_base_url_prefixes_the_markdown_links(labelled: Labelled) -> None:
+    done = run_module(
+        f"hubcarbon.labels {labelled.example}",
+        labelled.paths.data_dir,
+        LABELS_BASE_URL="https://labels.example.org/",
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"(https://labels.example.org/cards/{labelled.example}.svg)" in done.stdout
+
+
+def test_the_index_lists_every_labelled_model_once(labelled: Labelled) -> None:
+    html = (labelled.paths.labels_dir / "index.html").read_text(encoding="utf-8")
+    rows = json.loads(re.search(r"const ROWS = (.*);\n", html)[1])
+    expected = records(
+        labelled.paths,
+        "select model_id, efficiency_label, domain, emissions_source from marts.efficiency_labels"
+        " inner join marts.fct_model_emissions using (model_id)",
+    )
+    assert sorted(tuple(r[:4]) for r in rows) == sorted(tuple(e.values()) for e in expected)
+    downloads = [r[5] for r in rows]
+    assert downloads == sorted(downloads, reverse=True)  # most downloaded first
+    assert "<svg" not in html  # the cards are linked, never inlined
+    assert not re.search(r"""(src|href)\s*=\s*["']https?:""", html)
+
+
+def test_make_labels_removes_cards_of_models_without_a_label(labelled: Labelled) -> None:
+    assert not labelled.stale.exists() and not labelled.stale.parent.exists()
+    assert "(1 stale files removed)" in labelled.everything.stdout
+    # ... and keeps the PNG make label drew, its card unchanged.
+    assert card_file(labelled, labelled.example, ".png").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("no_claim", "has no co2_eq_emissions metadata"),
+        ("not_reported_placeholder", "holds a placeholder"),
+        ("not_measured", "which means not measured"),
+        ("quarantined", "cannot be trusted as grams"),
+    ],
+)
+def test_a_model_without_a_label_gets_why_and_the_snippet(
+    labelled: Labelled, status: str, reason: str
+) -> None:
+    ((model_id, level, filled, raw),) = (
+        r.values()
+        for r in records(
+            labelled.paths,
+            "select c.model_id, c.reporting_level, c.co2_fields_filled_count,"
+            " coalesce(q.co2_eq_emissions_raw, e.co2_eq_emissions_raw) as raw"
+            " from marts.reporting_classification as c"
+            " left join marts.quarantined_emissions as q using (model_id)"
+            " left join marts.fct_model_emissions as e using (model_id)"
+            " where c.emissions_status = ? order by c.model_id limit 1",
+            [status],
+        )
+    )
+    done = run_module(f"hubcarbon.labels {model_id}", labelled.paths.data_dir)
+    assert done.returncode == 1
+    assert f"{model_id} has no efficiency label: " in done.stderr
+    assert reason in done.stderr
+    if raw is not None:
+        assert f"“{raw}”" in done.stderr
+    assert f"Reporting level: {level}; the card fills {filled} of the 5" in done.stderr
+    snippet = done.stderr.split("---\n")[1]
+    assert set(yaml.safe_load(snippet)["co2_eq_emissions"]) == SPEC_KEYS
+    assert not card_file(labelled, model_id, ".svg").exists()
+
+
+def test_an_unknown_model_is_named_with_a_hint(labelled: Labelled) -> None:
+    done = run_module("hubcarbon.labels nobody/no-such-model", labelled.paths.data_dir)
+    assert done.returncode == 2
+    assert "nobody/no-such-model is not a model in " in done.stderr
+    shouted = run_module(f"hubcarbon.labels {labelled.example.upper()}", labelled.paths.data_dir)
+    assert shouted.returncode == 2
+    assert f"Did you mean {labelled.example}?" in shouted.stderr
+
+
+def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
+    done = run_module("hubcarbon.labels --all", tmp_path / "empty")
+    assert done.returncode == 2
+    assert "make build" in done.stderr
+    assert not Paths(tmp_path / "empty").labels_dir.exists()
