@@ -247,6 +247,11 @@ class Corpus:
             self._put(changed)
             return changed
 
+    def put_dataset(self, record: DatasetRecord) -> None:
+        """Add or replace a dataset."""
+        with self._lock:
+            self._datasets[record.id] = record
+
     def touch(self, model_id: str) -> ModelRecord:
         """A new commit without content change: new sha, lastModified = now."""
         return self._mutate(model_id, "Update model")

@@ -307,10 +307,12 @@ class _Api:
             )
         return 200, headers, [c.to_api(formatted) for c in chunk]
 
-    def dataset(self, repo: str, rev: str | None, params, **_) -> tuple:
+    def dataset(self, repo: str, rev: str | None, params, authenticated: bool, **_) -> tuple:
         record = self.corpus.dataset(repo)
         if record is None:
             raise HubError(404, "Repository not found", "RepoNotFound")
+        if record.api.get("private") and not authenticated:  # as the Hub: 401 without a token
+            raise HubError(401, "Repository not found", "RepoNotFound")
         if rev not in (None, "main", record.api.get("sha")):
             raise HubError(404, f"Invalid rev id: {rev}", "RevisionNotFound")
         return 200, {}, record.to_api(_expand(params, DATASET_EXPANDABLE))
@@ -417,7 +419,13 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             for name, pattern in _ROUTES:
                 if match := pattern.match(path):
                     handler = getattr(api, name)
-                    return handler(base_url=base_url, params=params, path=path, **match.groupdict())
+                    return handler(
+                        base_url=base_url,
+                        params=params,
+                        path=path,
+                        authenticated="Authorization" in self.headers,
+                        **match.groupdict(),
+                    )
             raise HubError(404, "Not Found")
 
     return Handler

@@ -42,6 +42,7 @@ from .helpers import (
     HubClient,
     Progress,
     dataset_size_bytes,
+    detail_status,
     listing_table,
     loads,
     model_size_row,
@@ -309,13 +310,15 @@ def _fetch_size(client: HubClient, item: tuple[str, str]) -> dict[str, Any] | No
 
 
 def _fetch_dataset(client: HubClient, dataset_id: str) -> dict[str, Any]:
-    info = client.get_json(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
-    if not isinstance(info, dict):
-        return {"dataset_id": dataset_id, "sha": None, "status": "missing"}
+    response = client.get(f"/api/datasets/{quote_id(dataset_id)}", "dataset_sizes")
+    status = detail_status(response, "dataset_sizes")
+    if status != "ok":
+        return {"dataset_id": dataset_id, "sha": None, "status": status}
+    info = loads(response.content)
     return {
         "dataset_id": dataset_id,
         "sha": info.get("sha"),
-        "status": "ok",
+        "status": status,
         "dataset_size_bytes": dataset_size_bytes(info.get("cardData")),
         "used_storage_bytes": info.get("usedStorage")
         if isinstance(info.get("usedStorage"), int)
@@ -493,10 +496,16 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
     named: set[str] = set()
     for r in rows:
         named |= named_datasets(_json(r["card_data"]))
-    # Datasets rarely change: refetched only by a full reconciliation.
+    # Datasets rarely change: refetched only by a full reconciliation, or once no longer refused.
     known: set[str] = set()
     if not full:
-        known = {i for (i,) in dest.held("dataset_sizes", "dataset_id", [*named], "dataset_id")}
+        known = {
+            i
+            for (i, status) in dest.held(
+                "dataset_sizes", "dataset_id, status", [*named], "dataset_id"
+            )
+            if status != "refused"
+        }
     return {
         "model_cards": [key for key in current if key not in have_card],
         "model_sizes": [key for key in current if key not in have_size],

@@ -357,6 +357,19 @@ def model_size_row(info: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def detail_status(response: httpx2.Response, label: str) -> str:
+    """`ok`; `missing` when the Hub answers 404; `refused` for any other 4xx (a private or gated
+    repo, a token that cannot read it), which the next load asks again. Raises on the rest."""
+    if response.status_code == 404:
+        return "missing"
+    if response.is_client_error:
+        url = response.request.url.copy_with(query=None)
+        log.warning("%s: HTTP %d for %s, asked again next load", label, response.status_code, url)
+        return "refused"
+    response.raise_for_status()
+    return "ok"
+
+
 def dataset_size_bytes(card_data: Any) -> int | None:
     """`dataset_info.dataset_size` of a dataset card: a dict, or a list of configs to sum."""
     info = card_data.get("dataset_info") if isinstance(card_data, dict) else None
