@@ -123,9 +123,11 @@ def line_chart(
         _month_axis(ax, first, last)
         if log_y:
             ax.set_yscale("log")
-            # Whole decades at both ends, so a labelled tick lies below the lowest point.
-            low, high = ax.dataLim.intervaly
-            ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high)))
+            # Whole decades at both ends, so a labelled tick lies below the lowest point; the
+            # 0.05 keeps a point just above a decade off the frame.
+            low, high = np.log10(ax.dataLim.intervaly)
+            ax.set_ylim(10 ** math.floor(low - 0.05), 10 ** math.ceil(high + 0.05))
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))  # every decade
         if percent:
             ax.set_ylim(bottom=0)  # a share's baseline is zero, or small shares look large
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
