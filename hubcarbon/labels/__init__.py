@@ -151,7 +151,7 @@ def fmt(value: float | None, unit: str) -> str:
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("hubcarbon.labels"),
     autoescape=True,  # model ids and card values are text from the Hub
-    trim_blocks=False,
+    auto_reload=False,  # templates are package files: no stat per card
     undefined=jinja2.StrictUndefined,
 )
 _ENV.filters.update(grams=grams, fmt=fmt, count=lambda v: fmt(v, "count"))
