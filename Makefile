@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# make demo writes to data/demo unless DATA_DIR is given (on the command line or in the environment).
+DEMO_DATA_DIR := $(abspath $(if $(filter undefined,$(origin DATA_DIR)),$(CURDIR)/data/demo,$(DATA_DIR)))
 export DATA_DIR ?= $(CURDIR)/data
 # Make every relative DATA_DIR absolute, so dbt (which runs in dbt_project/) sees the same place.
 override DATA_DIR := $(abspath $(DATA_DIR))
@@ -10,20 +12,23 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 UV     := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
-DBT    := cd dbt_project && ../$(VENV)/bin/dbt
 
+# FULL=1 takes hours on the real Hub: only clear values are accepted; unset or empty means no.
 FULL ?=
-LOAD_ARGS := $(if $(FULL),--full,)
+FULL_YES := 1 true yes TRUE True YES Yes y Y on ON On
+FULL_NO  := 0 false no FALSE False NO No n N off OFF Off
+FULL_BAD := $(if $(filter-out 0 1,$(words $(FULL))),$(FULL),$(filter-out $(FULL_YES) $(FULL_NO),$(FULL)))
+LOAD_ARGS := $(if $(filter $(FULL_YES),$(FULL)),--full,)
 DBT_ARGS ?=
 
-.PHONY: help install load build check all demo test lint export docs reproduce report bench-load bench-build clean
+.PHONY: help install load build check all demo test test-fast lint export docs reproduce report bench-load bench-build clean
 
 help: ## show this help
 	@echo "hubcarbon — how Hugging Face Hub models report their training carbon footprint"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 (load),"
+	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 or 0 (load),"
 	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions')."
 
 .uv/bin/uv:
@@ -36,6 +41,7 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 install: $(STAMP) ## create or update .venv from uv.lock (bootstraps uv if absent)
 
 load: $(STAMP) ## mine the Hub incrementally into DATA_DIR/raw.duckdb (FULL=1: full reconciliation)
+	$(if $(FULL_BAD),$(error FULL='$(FULL)' is neither yes nor no: use FULL=1 (or true, yes) for a full reconciliation, FULL=0 (or false, no, or nothing) for an incremental load))
 	$(PY) -m pipelines.load $(LOAD_ARGS)
 
 build: $(STAMP) ## dbt build (seeds, models, tests) into a new warehouse, swapped in atomically
@@ -46,13 +52,13 @@ check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a cr
 
 all: load build check ## load, build, check against HF_ENDPOINT (default: the real Hub)
 
-demo: $(STAMP) ## the whole pipeline offline, on the bundled snapshot, into data/demo/
-	$(PY) -m hubcarbon.demo
+demo: $(STAMP) ## the whole pipeline offline on the bundled snapshot, into data/demo/ (or DATA_DIR)
+	DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
 
 export: $(STAMP) ## write every mart as Parquet under DATA_DIR/exports/
 	$(PY) -m hubcarbon.warehouse export
 
-docs: $(STAMP) ## generate the dbt docs site under dbt_project/target/
+docs: $(STAMP) ## generate the dbt docs site under DATA_DIR/docs/
 	$(PY) -m hubcarbon.warehouse docs
 
 reproduce: $(STAMP) ## re-run the study on its published data; fails outside tolerance
@@ -77,6 +83,12 @@ bench-build: $(STAMP) ## benchmark: dbt build on the 1,000,000-model population
 
 test: $(STAMP) ## run the whole test suite (what CI runs)
 	$(PY) -m pytest
+
+# No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
+FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
+
+test-fast: $(STAMP) ## the fast tier, under a minute: pure helpers, imitation, dbt models/unit tests, parser properties
+	$(PY) -m pytest $(FAST_TESTS)
 
 lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
 	$(VENV)/bin/ruff check .

@@ -23,8 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
+from expectations import headline
 from expectations.data_docs import localize
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 if TYPE_CHECKING:
     from expectations.suites import Frame
@@ -220,6 +221,12 @@ def summary(found: list[Outcome], data_docs: str) -> str:
     return "\n".join(lines)
 
 
+def _headline(warehouse: Path) -> str:
+    """The figures every output shows, as the marts define them (marts.headline_figures)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return headline.one_line(headline.read(con))
+
+
 def keep_as_previous(emissions_frame: Path, previous: Path) -> None:
     """Atomically make this check's emissions the baseline of the next x1000 comparison."""
     staging = previous.with_suffix(".parquet.tmp")
@@ -228,13 +235,9 @@ def keep_as_previous(emissions_frame: Path, previous: Path) -> None:
 
 
 def main() -> int:
-    paths = Paths.from_env()
+    paths = Paths.writable_from_env("check")
     if not paths.warehouse.exists():
-        print(
-            f"make check: no warehouse at {paths.warehouse}: "
-            "run `make build` (or `make demo`) first",
-            file=sys.stderr,
-        )
+        print(f"make check: {paths.missing(paths.warehouse, 'check', 'build')}", file=sys.stderr)
         return 2
     # Great Expectations takes seconds to import: only now that there is something to check.
     from expectations.suites import FRAMES
@@ -255,6 +258,7 @@ def main() -> int:
     run_name = f"warehouse-built-{built:%Y-%m-%dT%H:%M:%SZ}"
     result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir, run_name)
     found = outcomes(result)
+    print(f"make check: the warehouse holds {_headline(paths.warehouse)}")
     print(summary(found, data_docs))
     if any(not o.success and o.severity == "critical" for o in found):
         return 1

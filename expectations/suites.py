@@ -12,6 +12,8 @@ dbt, never dropped silently) and never block.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,24 +22,45 @@ import yaml
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
-from hubcarbon.settings import DBT_PROJECT_DIR
+from hubcarbon_settings import DBT_PROJECT_DIR
 
 WARNING = "warning"
 
-# Statuses of the emission contract (docs/architecture.md, "Emission contract").
-FACT_STATUSES = ("ok", "unit_assumed_grams", "zero_not_measured")
-NOT_REPORTED_STATUSES = ("placeholder", "empty")
-JUNK_STATUSES = ("negative", "unknown_unit", "implausible_magnitude", "range", "unparseable")
-PARSE_STATUSES = FACT_STATUSES + NOT_REPORTED_STATUSES + JUNK_STATUSES
+
+def _read_parse_statuses() -> list[dict[str, str]]:
+    """The emission contract, as dbt reads it: seed emission_parse_statuses."""
+    seed = DBT_PROJECT_DIR / "seeds" / "lookups" / "emission_parse_statuses.csv"
+    with seed.open(newline="") as rows:
+        return list(csv.DictReader(rows))
+
+
+_PARSE_STATUS_ROWS = _read_parse_statuses()
+
+
+def _statuses(column: str, keep: Callable[[dict[str, str]], bool]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(row[column] for row in _PARSE_STATUS_ROWS if keep(row)))
+
+
+# emissions_parse_status of the parser, by where the seed sends it.
+PARSE_STATUSES = _statuses("emissions_parse_status", lambda row: True)
+FACT_STATUSES = _statuses("emissions_parse_status", lambda row: row["is_fact"] == "true")
+MEASURED_STATUSES = _statuses("emissions_parse_status", lambda row: row["is_measured"] == "true")
+UNIT_STATUSES = _statuses("emissions_parse_status", lambda row: row["has_unit"] == "true")
+JUNK_STATUSES = _statuses(
+    "emissions_parse_status", lambda row: row["emissions_status"] == "quarantined"
+)
 
 # reporting_classification.emissions_status
-IN_FACTS = ("reported", "not_measured")
-NOT_REPORTED = ("not_reported_placeholder", "not_reported_empty")
-ACCOUNTED = (*IN_FACTS, "quarantined", *NOT_REPORTED)
+IN_FACTS = _statuses("emissions_status", lambda row: row["is_fact"] == "true")
+NOT_REPORTED = _statuses(
+    "emissions_status", lambda row: row["emissions_status"].startswith("not_reported")
+)
+ACCOUNTED = _statuses("emissions_status", lambda row: True)
 EMISSIONS_STATUSES = (*ACCOUNTED, "no_claim")
 
-# Reporting levels (study §3a). In `reporting_level` only a reporter reaches a level above Context
-# Reporting; `reporting_level_paper` follows the study (any non-zero first number reports).
+# Reporting levels (docs/method.md#the-reporting-classification). In `reporting_level` only a
+# reporter reaches a level above Context Reporting; `reporting_level_paper` follows the study (any
+# non-zero first number reports).
 NON_REPORTER_LEVELS = ("Unknown", "Context Reporting")
 REPORTER_LEVELS = ("Basic Reporting", "Awareness", "Optimization", "Certified")
 REPORTING_LEVELS = NON_REPORTER_LEVELS + REPORTER_LEVELS
@@ -106,7 +129,7 @@ NEWEST_FIRST = """
 
 
 def _emissions() -> Frame:
-    measured = Column("emissions_parse_status") != "zero_not_measured"
+    measured = Column("emissions_parse_status").is_in(MEASURED_STATUSES)
     return Frame(
         name="emissions",
         description="marts.fct_model_emissions, with each unit's factor from an independent table",
@@ -150,8 +173,8 @@ def _emissions() -> Frame:
             gxe.ExpectColumnValuesToNotBeNull(column="emissions_value"),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="emissions_unit",
-                row_condition=measured,  # 0 is 0 in any unit: a bare "0" keeps no unit
-                description="the unit is known or explicitly assumed grams",
+                row_condition=Column("emissions_parse_status").is_in(UNIT_STATUSES),
+                description="the unit is known or explicitly assumed grams (a bare 0 is 0 g)",
             ),
             gxe.ExpectColumnValuesToBeInSet(
                 column="emissions_unit", value_set=list(UNIT_FACTORS_G)
@@ -311,6 +334,7 @@ def _ledger() -> Frame:
                 p.emissions_parse_status,
                 r.emissions_status,
                 f.model_id is not null as in_facts,
+                coalesce(f.emission_value_inherited, false) as is_inherited,
                 q.model_id is not null as in_quarantine,
                 l.model_id is not null as has_label,
                 l.efficiency_label,
@@ -389,8 +413,15 @@ def _ledger() -> Frame:
             gxe.ExpectColumnValuesToBeInSet(
                 column="has_label",
                 value_set=[True],
-                row_condition=Column("emissions_status") == "reported",
-                description="every reporter has an efficiency label",
+                row_condition=(Column("emissions_status") == "reported")
+                & (Column("is_inherited") == False),  # noqa: E712 (GX condition)
+                description="every training run (a reporter whose value is its own) has a label",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="has_label",
+                value_set=[False],
+                row_condition=Column("is_inherited") == True,  # noqa: E712 (GX condition)
+                description="a value inherited from another model's card has no label of its own",
             ),
             *(
                 gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(EFFICIENCY_LABELS))

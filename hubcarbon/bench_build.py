@@ -13,7 +13,7 @@ import time
 
 import duckdb
 
-from hubcarbon.settings import REPO_ROOT, Paths
+from hubcarbon_settings import REPO_ROOT, Paths
 from pipelines.bench import bench_dir
 
 

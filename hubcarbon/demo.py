@@ -1,28 +1,55 @@
 """`make demo`: the whole pipeline offline, on the bundled snapshot.
 
 Starts the local Hub imitation on 127.0.0.1, then runs exactly what `make all` runs (load, build,
-check) against it into ``data/demo/``, and prints a short summary and how to query the result.
+check) against it into ``DATA_DIR`` (default ``data/demo/``, apart from a real load in ``data/``),
+and prints a short summary and the commands to type next.
+
+Every run starts from a clean state: the previous demo load (raw.duckdb, dlt's state, the checks'
+baseline) is removed first, so that the per-load card budgets scan the same models and two runs
+give the same warehouse. A directory holding a load the demo did not write is never touched.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import REPO_ROOT, Paths
-from pipelines.hub_replay import Corpus, HubReplay
+from expectations import headline
+from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import DEMO_DATA_DIR, REPO_ROOT, Paths, relative_to_repo
 
-DEMO_DATA_DIR = REPO_ROOT / "data" / "demo"
+# Written into a demo's DATA_DIR: the demo may clear what it finds there, and nothing else.
+MARKER = ".hubcarbon-demo"
 
 STEPS = (
     ("load", [sys.executable, "-m", "pipelines.load"]),
     ("build", [sys.executable, "-m", "hubcarbon.warehouse", "build"]),
     ("check", [sys.executable, "-m", "expectations.checkpoint"]),
+)
+# What the summary shows, in this order (marts.headline_figures, one definition for every output).
+SHOWN = (
+    ("models", "models on the (imitated) Hub"),
+    ("deleted_models", "  of which deleted"),
+    ("reporters", "models reporting CO2"),
+    ("training_runs", "  training runs (each counted once)"),
+    ("inherited_values", "  values inherited from another card"),
+    ("not_measured", "cards reporting 0 (not measured)"),
+    ("quarantined", "quarantined emission values"),
+    ("co2_eq_emissions_total_g", "total CO2e of the training runs"),
+    ("co2_eq_emissions_total_g_incl_inherited", "  counting inherited values too"),
+)
+LEVELS = (
+    "Unknown",
+    "Context Reporting",
+    "Basic Reporting",
+    "Awareness",
+    "Optimization",
+    "Certified",
 )
 
 
@@ -36,51 +63,71 @@ def run_steps(env: dict[str, str]) -> None:
         print(f"==> demo: {name} done in {time.monotonic() - started:.1f}s", flush=True)
 
 
-def summary(warehouse: Path) -> str:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        models, deleted = con.execute(
-            "select count(*), count(*) filter (where is_deleted) from marts.dim_models"
-        ).fetchone()
-        reporters = con.execute("select count(*) from marts.fct_model_emissions").fetchone()[0]
-        quarantined = con.execute("select count(*) from marts.quarantined_emissions").fetchone()[0]
-        levels = con.execute(
-            "select reporting_level, count(*) from marts.reporting_classification "
-            "group by all order by 2 desc"
-        ).fetchall()
-        labels = con.execute(
-            "select efficiency_label, count(*) from marts.efficiency_labels group by all order by 1"
-        ).fetchall()
-    lines = [
+def start_clean(paths: Paths) -> None:
+    """Remove the previous demo load; refuse a directory holding a load the demo did not write."""
+    marker = paths.data_dir / MARKER
+    if paths.raw_db.exists() and not marker.exists() and paths.data_dir != DEMO_DATA_DIR:
+        raise SystemExit(
+            f"demo: {paths.data_dir} holds a load the demo did not write ({paths.raw_db.name}), and"
+            " the demo starts from a clean state. Give it a directory of its own: make demo"
+            " DATA_DIR=/some/empty/dir (or leave DATA_DIR unset for data/demo)."
+        )
+    for path in (paths.raw_db, paths.raw_db.with_name(paths.raw_db.name + ".wal")):
+        path.unlink(missing_ok=True)
+    for directory in (paths.pipelines_dir, paths.checks_dir, paths.build_dir):
+        shutil.rmtree(directory, ignore_errors=True)
+    marker.touch()
+
+
+def summary(paths: Paths) -> str:
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        figures = headline.read(con)
+    models = headline.value(figures, "models")
+
+    def shown_value(figure: str) -> str:
+        number = headline.value(figures, figure)
+        if figure.startswith("co2_eq_emissions"):
+            return f"{number / 1e6:,.1f} t"
+        return f"{number:,.0f}" + (f" ({number / models:.2%})" if figure == "reporters" else "")
+
+    lines = ["", "hubcarbon demo — summary (definitions: docs/method.md)"]
+    lines += [f"  {title:<38}: {shown_value(figure)}" for figure, title in SHOWN]
+    lines.append(
+        f"  {'reporting levels':<38}: {headline.counts(figures, 'reporting_level', LEVELS)}"
+    )
+    lines += [
+        f"  {'efficiency labels, ' + variant:<38}: {headline.counts(figures, figure)}"
+        for figure, variant in headline.LABEL_VARIANTS.items()
+    ]
+    shown = relative_to_repo(paths.data_dir)
+    lines += [
         "",
-        "hubcarbon demo — summary",
-        f"  models on the (imitated) Hub : {models:,} ({deleted:,} deleted)",
-        f"  models reporting CO2         : {reporters:,} ({reporters / max(models, 1):.2%})",
-        f"  quarantined emission values  : {quarantined:,}",
-        "  reporting levels             : "
-        + ", ".join(f"{level} {count:,}" for level, count in levels),
-        "  efficiency labels            : "
-        + ", ".join(f"{label or 'none'} {count:,}" for label, count in labels),
-        "",
-        f"Warehouse: {warehouse}",
-        "Query it read-only (safe next to later builds), e.g.:",
-        '  .venv/bin/python -c "import duckdb; '
-        f"con = duckdb.connect('{warehouse}', read_only=True); "
-        "con.sql('from marts.efficiency_labels limit 5').show()\"",
-        "  or from any BI tool: see the README, 'Query it from your BI tool'.",
-        f"HTML report: DATA_DIR={DEMO_DATA_DIR} make report",
+        f"Warehouse: {paths.warehouse}",
+        f"Next, on this warehouse (every command takes DATA_DIR={shown}):",
+        f"  make report DATA_DIR={shown}     # the HTML report",
+        f"  make export DATA_DIR={shown}     # every mart as Parquet",
+        f"  make docs DATA_DIR={shown}       # the dbt docs site",
+        f"  make check DATA_DIR={shown}      # the Great Expectations checks again",
+        f"  make build DATA_DIR={shown}      # rebuild the warehouse from the demo's load",
+        f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown}/warehouse.duckdb',"
+        " read_only=True).sql('from marts.efficiency_labels limit 5').show()\"",
+        "  or any BI tool: README, 'Query it from your BI tool'.",
     ]
     return "\n".join(lines)
 
 
 def main() -> None:
-    DEMO_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DATA_DIR", str(DEMO_DATA_DIR))  # `make demo` always passes it
+    paths = Paths.writable_from_env("demo")
+    print(f"==> demo: into {paths.data_dir} (a clean start: the previous demo load is removed)")
+    start_clean(paths)
     print("==> demo: starting the local Hub imitation with the bundled snapshot", flush=True)
     with HubReplay(Corpus.bundled()) as hub:
         print(f"==> demo: Hub imitation at {hub.url}", flush=True)
-        env = {**os.environ, "HF_ENDPOINT": hub.url, "DATA_DIR": str(DEMO_DATA_DIR)}
+        env = {**os.environ, "HF_ENDPOINT": hub.url, "DATA_DIR": str(paths.data_dir)}
         env.pop("HF_TOKEN", None)  # the imitation needs no token; never send a real one to it
         run_steps(env)
-    print(summary(Paths(DEMO_DATA_DIR).warehouse))
+    print(summary(paths))
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import DBT_PROJECT_DIR, Paths
 from hubcarbon.warehouse import run_dbt
+from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
 SELECTION = "+path:models/reproduction"  # the reproduction models and everything they read
 DBT_VARS = "{load_study_seeds: true}"
@@ -366,7 +366,7 @@ def render(rows: list[Row]) -> str:
 
 def main() -> None:
     started = time.monotonic()
-    paths = Paths.from_env()
+    paths = Paths.writable_from_env("reproduce")
     print(
         "reproduce: building the study's published data with the project's dbt logic …", flush=True
     )

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
+from hubcarbon_settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
@@ -47,7 +47,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
     """
     started = time.monotonic()
     if not paths.raw_db.exists():
-        raise WarehouseError(f"{paths.raw_db} does not exist: run make load (or make demo) first.")
+        raise WarehouseError(paths.missing(paths.raw_db, "build", "load"))
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     new = paths.build_dir / paths.warehouse.name
     with _exclusive(paths.build_dir / "build.lock"):
@@ -77,7 +77,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
 
 def export(paths: Paths) -> list[Path]:
     """Write every table of ``marts`` to ``exports/<mart>.parquet``, each replaced atomically."""
-    _require_warehouse(paths)
+    _require_warehouse(paths, "export")
     paths.exports_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with _read_only(paths.warehouse) as con:
@@ -114,25 +114,26 @@ def export(paths: Paths) -> list[Path]:
 
 
 def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR) -> Path:
-    """``dbt docs generate`` for the live warehouse; returns the self-contained HTML page.
+    """``dbt docs generate`` for the live warehouse into ``DATA_DIR/docs`` (``DBT_TARGET_PATH``
+    if set); returns the self-contained HTML page.
 
     dbt-duckdb always opens its database read-write, which one connected BI reader would block. The
     live file is never modified in place (builds replace it), so a plain copy is a consistent
     snapshot, and dbt reads that instead.
     """
-    _require_warehouse(paths)
+    _require_warehouse(paths, "docs")
+    target = Path(os.environ.get("DBT_TARGET_PATH") or paths.docs_dir)
     with tempfile.TemporaryDirectory(prefix=".docs-", dir=paths.data_dir) as scratch:
         snapshot = Path(scratch) / paths.warehouse.name  # same basename: dbt's database name
         shutil.copyfile(paths.warehouse, snapshot)
         command = ["docs", "generate", "--static", *dbt_args]
-        code = run_dbt(command, snapshot, paths.data_dir, project_dir)
+        code = run_dbt(command, snapshot, paths.data_dir, project_dir, target=str(target))
     if code != 0:
         raise WarehouseError(f"dbt docs generate failed (exit {code}); see dbt's output above.")
-    target = project_dir / os.environ.get("DBT_TARGET_PATH", "target")
     page = target / "static_index.html"
     print(
-        f"docs: open {page} in a browser (self-contained), or serve {target / 'index.html'}"
-        f" with: cd {project_dir} && {DBT} docs serve --port 8080"
+        f"docs: written to {target}. Open {page} in a browser (self-contained), or serve the"
+        f" site with: {sys.executable} -m http.server --directory {target} 8080"
     )
     return page
 
@@ -155,9 +156,7 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
             ).fetchall()
         ]
         if not tables:
-            raise WarehouseError(
-                f"{raw_db} has no {RAW_SCHEMA} tables: run make load (or make demo) first."
-            )
+            raise WarehouseError(f"{raw_db} has no {RAW_SCHEMA} tables: run make load first.")
         con.execute(f"create schema wh.{RAW_SCHEMA}")
         for table in tables:
             name = f"{RAW_SCHEMA}.{_ident(table)}"
@@ -189,6 +188,8 @@ def run_dbt(
     state): concurrent runs of one project need one each.
     """
     env = {
+        # No colour codes in piped or CI output (a terminal keeps them; the user's setting wins).
+        **({} if sys.stdout.isatty() else {"DBT_USE_COLORS": "false"}),
         **os.environ,
         **({"DBT_TARGET_PATH": target} if target else {}),
         "DBT_PROJECT_DIR": str(project_dir),
@@ -269,9 +270,9 @@ def _lock_holder(exc: duckdb.Error) -> str | None:
     return f"PID {match[1]}" if match else "another process"
 
 
-def _require_warehouse(paths: Paths) -> None:
+def _require_warehouse(paths: Paths, command: str) -> None:
     if not paths.warehouse.exists():
-        raise WarehouseError(f"{paths.warehouse} does not exist: run make build first.")
+        raise WarehouseError(paths.missing(paths.warehouse, command, "build"))
 
 
 def _remove_database(path: Path) -> None:
@@ -296,7 +297,9 @@ USAGE = "usage: python -m hubcarbon.warehouse {build [dbt args] | export | docs 
 
 def main(argv: Sequence[str] | None = None) -> None:
     command, *args = list(sys.argv[1:] if argv is None else argv) or [""]
-    paths = Paths.from_env()
+    if command not in ("build", "docs", "export"):
+        raise SystemExit(USAGE)
+    paths = Paths.writable_from_env(command)
     try:
         if command == "build":
             build(paths, args)

@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubcarbon.settings import REPO_ROOT, Paths
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import REPO_ROOT, Paths
 
 # The per-run backfill of non-reporters (cards, first commits) is a fixed cost of every run, not
 # a function of the population or of what changed: left out so the figures measure the listing

@@ -32,7 +32,7 @@ import httpx2
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 from pipelines.hf_hub import hf_hub, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     log.setLevel(logging.INFO)  # our progress lines; libraries stay at WARNING
     endpoint = hub_endpoint()
-    paths = Paths.from_env()
+    paths = Paths.writable_from_env("load")
     if not _token():
         log.info("no HF_TOKEN: loading with the Hub's anonymous rate limits (set it to raise them)")
     try:

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -34,6 +36,22 @@ TIMEOUT_S = 60.0
 
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_chromium() -> str:
+    """The Chromium executable. Without one a browser test skips, showing why; in CI (`CI=true`,
+    which `.ci/run` sets) it fails, so that a failed install cannot turn into a green run."""
+    executable = chromium()
+    if executable is None:
+        reason = "chromium is not installed (apt-get install chromium)"
+        if in_ci():
+            pytest.fail(f"{reason}, and CI=true: the browser tests must run in CI", pytrace=False)
+        pytest.skip(f"{reason}; CI installs it, and fails without it")
+    return executable
 
 
 @dataclass

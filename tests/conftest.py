@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from pipeline_support import run_module
 
-from hubcarbon.settings import Paths
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
+from hubcarbon_settings import Paths
 
 # Generated non-reporters beside the snapshot: enough for monthly shares, small enough to be quick.
 DEMO_POPULATION = 1_000

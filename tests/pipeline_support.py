@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 
 def run_module(module: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -39,6 +39,7 @@ renamed as (
         cast(card_data as json) as card_data,
         {{ hubcarbon.json_get('card_data', '$.co2_eq_emissions') }} as co2_eq_emissions_json,
         {{ hubcarbon.json_string_list(hubcarbon.json_get('card_data', '$.datasets')) }} as card_datasets,
+        {{ hubcarbon.json_string_list(hubcarbon.json_get('card_data', '$.base_model')) }} as card_base_models,
         {{ hubcarbon.json_get('card_data', '$.model-index[0].results[0].metrics') }} as model_index_metrics_json,
 
         ---------- numerics

@@ -25,7 +25,7 @@ import duckdb
 import jinja2
 import resvg_py
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 # (metric as in the marts, name on the card, unit of its value)
 METRICS = (

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from expectations import headline
 from hubcarbon.report import charts, figures, page
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 class ReportError(Exception):
@@ -24,7 +25,7 @@ class ReportError(Exception):
 def build_report(paths: Paths) -> Path:
     """Render every figure from ``paths.warehouse`` into ``paths.report_dir/index.html``."""
     if not paths.warehouse.exists():
-        raise ReportError(f"{paths.warehouse} does not exist: run make build (or make demo) first.")
+        raise ReportError(paths.missing(paths.warehouse, "report", "build"))
     try:
         con = duckdb.connect(str(paths.warehouse), read_only=True)
     except duckdb.IOException as exc:
@@ -51,26 +52,26 @@ def build_report(paths: Paths) -> Path:
 
 
 def _facts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    models, reporters = con.execute(
-        "select count(*), count(*) filter (where emissions_status = 'reported')"
-        " from marts.reporting_classification"
-    ).fetchone()
-    median, autotrain = con.execute(
-        "select median(co2_eq_emissions_g), avg(is_autotrain::int)"
-        " from marts.fct_model_emissions where is_measured"
-    ).fetchone()
+    """The headline figures, as every output shows them (marts.headline_figures)."""
+    found = headline.read(con)
+    models, reporters = headline.value(found, "models"), headline.value(found, "reporters")
+    runs = headline.value(found, "training_runs")
+    autotrain = headline.value(found, "autotrain_training_runs")
+    median = found.get("co2_eq_emissions_median_g", {}).get(None)
     return {
-        "models": f"{models:,}",
-        "report CO₂": f"{reporters:,} ({reporters / max(models, 1):.2%})",
-        "of which AutoTrain": figures.DASH if autotrain is None else f"{autotrain:.0%}",
-        "median reported": figures.DASH if median is None else charts.grams(median, digits=3),
+        "models": f"{models:,.0f}",
+        "report CO₂": f"{reporters:,.0f} ({reporters / max(models, 1):.2%})",
+        "training runs": f"{runs:,.0f}",
+        "of which AutoTrain": f"{autotrain / max(runs, 1):.0%}",
+        "median per run": figures.DASH if median is None else charts.grams(median, digits=3),
+        "total CO₂e": f"{headline.value(found, 'co2_eq_emissions_total_g') / 1e6:,.1f} t",
     }
 
 
 def main() -> None:
     started = time.monotonic()
     try:
-        target = build_report(Paths.from_env())
+        target = build_report(Paths.writable_from_env("report"))
     except ReportError as exc:
         sys.exit(f"report: {exc}")
     print(f"report: {target} written in {time.monotonic() - started:.1f}s; open it in a browser.")

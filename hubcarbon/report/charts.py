@@ -8,8 +8,10 @@ share one HTML document and matplotlib numbers its clip paths and markers per fi
 from __future__ import annotations
 
 import io
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from html import escape
 
 import matplotlib
 
@@ -18,6 +20,7 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI toolkit
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, PercentFormatter
 
 # One palette for the whole report (colour-blind safe, after Okabe & Ito), and the EU energy-label
@@ -48,6 +51,9 @@ STYLE = {
 # Charts keep their natural size (points), so text is the same size in every chart.
 WIDE = (9.0, 3.2)
 SQUARE = (6.2, 4.6)
+# A point of a line chart resting on fewer models than this is drawn hollow and kept off its line:
+# a month with one or two models shows 0 % or 100 %, which is no trend.
+FEW = 10
 
 
 def grams(value: float, _pos: object = None, digits: int = 6) -> str:
@@ -68,48 +74,71 @@ def bytes_(value: float, _pos: object = None) -> str:
 def line_chart(
     fig_id: str,
     series: Mapping[str, pd.Series],
+    counts: Mapping[str, pd.Series],
     *,
     ylabel: str,
+    n_of: str,
     percent: bool = False,
     log_y: bool = False,
-    y_format=None,
+    y_format: Callable[..., str] | None = None,
     every: int = 1,
 ) -> str:
     """One line per series; each series is indexed by month (a string such as '2022-03').
 
+    ``counts`` holds, per series and month, the n each point rests on (``n_of`` says what it
+    counts). A point with n below FEW is hollow and kept off its line; every point names its value
+    and n on hover (an SVG <title>: browsers show it without a script).
     The x axis is the calendar: a period without data is a gap in its line, not a skipped tick.
     ``every``: months per period (3 for series indexed by the first month of each quarter).
     """
+    show = (lambda v: f"{v:.1%}") if percent else (y_format or "{:g}".format)
+    tips: list[str] = []
+    few = False
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=WIDE)
         first = min(_month_number(m) for s in series.values() for m in s.index)
         last = max(_month_number(m) for s in series.values() for m in s.index)
         for colour, (name, s) in zip(PALETTE, series.items(), strict=False):
-            # Reindexed on every month, so a missing month breaks the line (NaN) instead of
+            # Reindexed on every period, so a missing one breaks the line (NaN) instead of
             # drawing a straight segment across it.
-            values = pd.Series(s.to_numpy(), index=[_month_number(m) for m in s.index])
-            values = values.reindex(range(first, last + 1, every))
-            ax.plot(
-                values.index,
-                values.to_numpy(),
-                marker="o",
-                markersize=3.5,
-                linewidth=1.5,
-                color=colour,
-                label=name,
-            )
+            points = pd.DataFrame(
+                {"value": s.to_numpy(), "n": counts[name].reindex(s.index).to_numpy()},
+                index=[_month_number(m) for m in s.index],
+            ).reindex(range(first, last + 1, every))
+            solid = points["value"].where(points["n"] >= FEW)
+            ax.plot(points.index, solid.to_numpy(), linewidth=1.5, color=colour, label=name)
+            for month, value, n in points.dropna().itertuples():
+                few |= n < FEW
+                ax.plot(
+                    [month],
+                    [value],
+                    linestyle="none",
+                    marker="o",
+                    markersize=3.5,
+                    color=colour,
+                    markerfacecolor=colour if n >= FEW else "white",
+                    gid=f"point{len(tips)}",  # _svg hangs the tip on this group
+                )
+                tips.append(f"{name}, {_month_label(month)}: {show(value)} · n = {n:,.0f} ({n_of})")
         _month_axis(ax, first, last)
         if log_y:
             ax.set_yscale("log")
+            # Whole decades at both ends, so a labelled tick lies below the lowest point.
+            low, high = ax.dataLim.intervaly
+            ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high)))
         if percent:
             ax.set_ylim(bottom=0)  # a share's baseline is zero, or small shares look large
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         elif y_format:
             ax.yaxis.set_major_formatter(FuncFormatter(y_format))
         ax.set_ylabel(ylabel)
-        if len(series) > 1:  # above the plot, never over a line
-            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(series), 6))
-        return _svg(fig, fig_id)
+        handles, labels = ax.get_legend_handles_labels() if len(series) > 1 else ([], [])
+        if few:
+            handles.append(Line2D([], [], marker="o", linestyle="none", color=INK, mfc="white"))
+            labels.append(f"fewer than {FEW} {n_of}")
+        if handles:  # above the plot, never over a line; four a row keep it as wide as the plot
+            ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4)
+        return _svg(fig, fig_id, tips)
 
 
 def bar_chart(
@@ -118,9 +147,11 @@ def bar_chart(
     *,
     xlabel: str,
     colours: Sequence[str] | None = None,
-    log_x: bool = False,
 ) -> str:
-    """Horizontal bars, largest first, each annotated with its count and share."""
+    """Horizontal bars, largest first, each annotated with its count and share.
+
+    The axis is linear: a log axis would draw 22 models half as long as 100,000.
+    """
     total = counts.sum()
     with plt.rc_context(STYLE):
         height = 0.9 + 0.32 * len(counts)
@@ -132,7 +163,7 @@ def bar_chart(
         )
         for bar, value in zip(bars, values, strict=True):
             ax.annotate(
-                f"{value:,} ({value / total:.1%})",
+                f"{value:,} ({_share(value, total)})",
                 (bar.get_width(), bar.get_y() + 0.35),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -140,11 +171,8 @@ def bar_chart(
                 fontsize=8.5,
                 color=INK,
             )
-        if log_x:
-            ax.set_xscale("log")
-            ax.set_xlim(left=0.7)  # bars start near 1, so a count of a few still shows
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-        ax.set_xlim(right=ax.get_xlim()[1] * (8 if log_x else 1.25))  # room for the annotation
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.set_xlim(right=ax.get_xlim()[1] * 1.25)  # room for the annotation
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
         return _svg(fig, fig_id)
@@ -238,7 +266,8 @@ def loglog_scatter(fig_id: str, x: np.ndarray, y: np.ndarray, *, xlabel: str, yl
                 linewidth=1.6,
                 label=f"fit: CO₂ ∝ size^{slope:.2f}",
             )
-            ax.legend(loc="upper left", fontsize=9)
+            # Above the plot: inside it, the legend would hide the points under it.
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=9)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
@@ -250,8 +279,17 @@ def loglog_scatter(fig_id: str, x: np.ndarray, y: np.ndarray, *, xlabel: str, yl
         return _svg(fig, fig_id)
 
 
+def _share(value: float, total: float) -> str:
+    share = value / total
+    return "< 0.1%" if 0 < share < 0.001 else f"{share:.1%}"
+
+
 def _month_number(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month_label(number: int) -> str:
+    return f"{number // 12}-{number % 12 + 1:02d}"
 
 
 def _month_axis(ax, first: int, last: int) -> None:
@@ -259,7 +297,7 @@ def _month_axis(ax, first: int, last: int) -> None:
     step = next(step for step in (1, 3, 6, 12, 24, 60) if (last - first) / step <= 12)
     ticks = [m for m in range(first, last + 1) if m % step == 0] or [first]
     if step < 12:
-        labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in ticks]
+        labels = [_month_label(m) for m in ticks]
         ax.set_xticks(ticks, labels, rotation=45, ha="right")
     else:
         ax.set_xticks(ticks, [str(m // 12) for m in ticks])
@@ -268,13 +306,16 @@ def _month_axis(ax, first: int, last: int) -> None:
 
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_POINT = re.compile(r'<g id="point(\d+)">')
 
 
-def _svg(fig, fig_id: str) -> str:
+def _svg(fig, fig_id: str, tips: Sequence[str] = ()) -> str:
+    """The figure as SVG; ``tips[i]`` becomes the hover title of the artist with gid point<i>."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = _METADATA.sub("", _XML_PROLOGUE.sub("", buffer.getvalue(), count=1))
+    svg = _POINT.sub(lambda m: f"{m[0]}<title>{escape(tips[int(m[1])])}</title>", svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{fig_id}-title" ', 1)
     return (
         svg.replace(' id="', f' id="{fig_id}-')

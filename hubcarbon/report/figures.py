@@ -16,6 +16,7 @@ from html import escape
 import duckdb
 import pandas as pd
 
+from expectations import headline
 from hubcarbon import labels
 from hubcarbon.report import charts
 
@@ -46,7 +47,10 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 # rq2_emissions_distributions)
 
 
-def _share_series(con, segment_type: str, period: str) -> tuple[dict[str, pd.Series], int]:
+def _share_series(
+    con, segment_type: str, period: str
+) -> tuple[dict[str, pd.Series], dict[str, pd.Series], int]:
+    """Per segment: the reporting share and the models created it rests on, by period."""
     frame = _df(
         con,
         f"select strftime(date_trunc('{period}', created_month), '%Y-%m') as month,"
@@ -55,23 +59,34 @@ def _share_series(con, segment_type: str, period: str) -> tuple[dict[str, pd.Ser
         " from marts.rq1_reporting_share_monthly"
         f" where segment_type = '{segment_type}' group by all order by month",
     )
-    series = {
-        str(name): part.set_index("month")["reporting_share"]
-        for name, part in frame.groupby("segment", sort=True)
-    }
-    return series, int(frame["models_created"].sum())
+    parts = {str(name): part.set_index("month") for name, part in frame.groupby("segment")}
+    shares = {name: part["reporting_share"] for name, part in parts.items()}
+    counts = {name: part["models_created"] for name, part in parts.items()}
+    return shares, counts, int(frame["models_created"].sum())
+
+
+FEW_NOTE = (
+    f" Hollow points rest on fewer than {charts.FEW} models and are kept off the line; hover a"
+    " point for its n."
+)
 
 
 def _share_figure(
     fig_id: str, title: str, caption: str, segment_type: str, period: str = "month"
 ) -> FigureFn:
     def figure(con) -> Figure:
-        series, n = _share_series(con, segment_type, period)
+        series, counts, n = _share_series(con, segment_type, period)
         every = {"month": 1, "quarter": 3}[period]
         chart = charts.line_chart(
-            fig_id, series, ylabel="share reporting", percent=True, every=every
+            fig_id,
+            series,
+            counts,
+            ylabel="share reporting",
+            n_of="models created",
+            percent=True,
+            every=every,
         )
-        return Figure(fig_id, "rq1", title, caption, n, chart)
+        return Figure(fig_id, "rq1", title, caption + FEW_NOTE, n, chart)
 
     return figure
 
@@ -155,20 +170,23 @@ def median_per_month(con) -> Figure:
         "select strftime(created_month, '%Y-%m') as month, segment, reporting_models,"
         " median_co2_eq_emissions_g from marts.rq1_emissions_median_monthly order by month",
     )
-    series = {
-        str(name): part.set_index("month")["median_co2_eq_emissions_g"]
-        for name, part in frame.groupby("segment", sort=True)
-    }
+    parts = {str(name): part.set_index("month") for name, part in frame.groupby("segment")}
     n = int(frame.loc[frame["segment"] == "All reporters", "reporting_models"].sum())
     return Figure(
         "rq2-median-month",
         "rq2",
         "Median reported emissions per creation month",
         "Median CO\u2082e of the models created that month, all reporters and AutoTrain against"
-        " the rest (log scale; measured values only).",
+        " the rest (log scale; measured values only)." + FEW_NOTE,
         n,
         charts.line_chart(
-            "rq2-median-month", series, ylabel="median CO\u2082e", log_y=True, y_format=charts.grams
+            "rq2-median-month",
+            {name: part["median_co2_eq_emissions_g"] for name, part in parts.items()},
+            {name: part["reporting_models"] for name, part in parts.items()},
+            ylabel="median CO\u2082e",
+            n_of="reporting models",
+            log_y=True,
+            y_format=charts.grams,
         ),
     )
 
@@ -177,7 +195,8 @@ def emissions_by_domain(con) -> Figure:
     frame = _df(
         con,
         "select coalesce(domain, 'Not Specified') as domain, co2_eq_emissions_g as g"
-        " from marts.fct_model_emissions where is_measured and co2_eq_emissions_g > 0",
+        " from marts.fct_model_emissions"
+        " where is_measured and not emission_value_inherited and co2_eq_emissions_g > 0",
     )
     order = frame.groupby("domain")["g"].median().sort_values(ascending=False).index
     groups = {name: frame.loc[frame["domain"] == name, "g"].to_numpy() for name in order}
@@ -196,7 +215,8 @@ def _scatter(fig_id: str, title: str, column: str, xlabel: str) -> FigureFn:
         pairs = _df(
             con,
             f"select {column} as x, co2_eq_emissions_g as y from marts.fct_model_emissions"
-            f" where is_measured and co2_eq_emissions_g > 0 and {column} > 0",
+            f" where is_measured and not emission_value_inherited and co2_eq_emissions_g > 0"
+            f" and {column} > 0",
         )
         chart = charts.loglog_scatter(
             fig_id, pairs["x"].to_numpy(), pairs["y"].to_numpy(), xlabel=xlabel, ylabel="CO\u2082e"
@@ -325,32 +345,43 @@ def reporting_levels(con) -> Figure:
         "cls-reporting-levels",
         "classifications",
         "Reporting classification: models per level",
-        "Every model on the Hub, by how completely its card reports emissions (log scale).",
+        "Every model on the Hub, by how completely its card reports emissions. Linear scale: the"
+        " levels above Unknown are a few percent of all models, so their bars are short; each"
+        " bar is labelled with its count.",
         int(counts.sum()),
-        charts.bar_chart("cls-reporting-levels", counts, xlabel="models", log_x=True),
+        charts.bar_chart("cls-reporting-levels", counts, xlabel="models"),
     )
 
 
 def label_distribution(con) -> Figure:
     frame = _df(
         con,
-        "select efficiency_label as label, count(*) as n from marts.efficiency_labels"
-        " where efficiency_label is not null group by all",
+        "select category as label, figure, figure_value as n from marts.headline_figures"
+        f" where figure in ({', '.join(repr(f) for f in headline.LABEL_VARIANTS)})",
     )
-    counts = frame.set_index("label")["n"].reindex(LABELS, fill_value=0)
+    table = frame.pivot_table(index="label", columns="figure", values="n", fill_value=0)
+    table = table.reindex(index=LABELS, columns=list(headline.LABEL_VARIANTS), fill_value=0)
+    counts = table["efficiency_label"].astype(int)
+    side_by_side = _html_table(
+        ["label", *(f"{variant}" for variant in headline.LABEL_VARIANTS.values())],
+        [(label, *(f"{int(n):,}" for n in row)) for label, row in table.iterrows()],
+    )
     return Figure(
         "cls-labels",
         "classifications",
-        "Carbon-efficiency label: models per label",
+        "Carbon-efficiency label: training runs per label, both variants",
         "A is the most efficient; the label is relative to the reporting population (study's"
-        " final weights, CO\u2082 rated consistently in sqrt space).",
+        " final weights). Chart: the consistent variant (CO\u2082 rated in sqrt space, the"
+        " default); table: both variants side by side, the study's variant rating CO\u2082 as its"
+        " code did. One label per training run: inherited values are rated at their source.",
         int(counts.sum()),
         charts.bar_chart(
             "cls-labels",
             counts,
-            xlabel="labelled models",
+            xlabel="labelled training runs (consistent variant)",
             colours=[charts.LABEL_COLOURS[label] for label in LABELS],
-        ),
+        )
+        + side_by_side,
     )
 
 

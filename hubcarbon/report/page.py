@@ -80,7 +80,9 @@ def render(
 <h1>Carbon reporting on the Hugging Face Hub</h1>
 <p class="lede">How models report the carbon footprint of their training, and how large it is —
 following Castaño et al., “Exploring the Carbon Footprint of Hugging Face's ML Models” (ESEM 2023).
-Data loaded {escape(load)}.</p>
+Data loaded {escape(load)}. Totals, medians, correlations and labels count each training run once:
+a value a model's card copied from another model (a quantized, converted or re-uploaded copy) is
+counted at its source only. Definitions and method: <code>docs/method.md</code>.</p>
 <dl class="facts">{fact_list}</dl>
 <nav aria-label="Figures"><ol>{toc}</ol></nav>
 </header>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hubcarbon.settings import HUB_CREATED_AT_PLACEHOLDER
+from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 

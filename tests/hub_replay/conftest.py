@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from huggingface_hub import HfApi
 
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
 
 POPULATION = 3_000
 

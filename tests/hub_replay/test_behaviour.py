@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
 
-from pipelines.hub_replay import Corpus, Faults, HubReplay, RateLimit
-from pipelines.hub_replay.__main__ import main
-from pipelines.hub_replay.population import Population
+from hub_replay import Corpus, Faults, HubReplay, RateLimit
+from hub_replay.__main__ import main
+from hub_replay.population import Population
 
 TOKEN = "hf_" + "x" * 34  # a fake token: only its absence from the log matters
 
@@ -38,7 +38,7 @@ def test_rate_limit_headers_and_429(fresh_corpus):
 
 def test_client_waits_out_a_429(fresh_corpus):
     """huggingface_hub's paginate() backs off on 429 for the time the RateLimit header gives."""
-    with HubReplay(fresh_corpus, rate_limit=(2, 1)) as hub:
+    with HubReplay(fresh_corpus, rate_limit=(2, 3)) as hub:  # 3 s: room for 3 requests
         api = HfApi(endpoint=hub.url, token=False)
         pages = [list(api.list_models(limit=1)) for _ in range(3)]
         statuses = [r["status"] for r in hub.requests]
@@ -143,7 +143,7 @@ def test_cli_serves_until_killed(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "pipelines.hub_replay",
+        "hub_replay",
         "serve",
         "--population",
         "200",

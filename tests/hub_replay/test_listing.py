@@ -9,9 +9,9 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import BadRequestError
 
-from pipelines.hub_replay import HubReplay
-from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
-from pipelines.hub_replay.records import LIST_DEFAULT_FIELDS, LIST_FULL_FIELDS
+from hub_replay import HubReplay
+from hub_replay.corpus import SNAPSHOT_PATH, load_snapshot
+from hub_replay.records import LIST_DEFAULT_FIELDS, LIST_FULL_FIELDS
 
 EXPAND = ["cardData", "lastModified", "createdAt", "sha", "author", "downloads", "tags"]
 

@@ -11,8 +11,8 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from pipelines.hub_replay import HubReplay
-from pipelines.hub_replay.records import LFS_THRESHOLD, PLACEHOLDER_CREATED_AT, ms
+from hub_replay import HubReplay
+from hub_replay.records import LFS_THRESHOLD, PLACEHOLDER_CREATED_AT, ms
 
 
 def _snapshot_model(corpus, predicate):

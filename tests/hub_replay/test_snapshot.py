@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from pipelines.hub_replay.corpus import SNAPSHOT_PATH, load_snapshot, strip_front_matter
-from pipelines.hub_replay.population import front_matter
-from pipelines.hub_replay.records import PLACEHOLDER_CREATED_AT, ms
+from hub_replay.corpus import SNAPSHOT_PATH, load_snapshot, strip_front_matter
+from hub_replay.population import front_matter
+from hub_replay.records import PLACEHOLDER_CREATED_AT, ms
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser, chromium
+from browser import Browser, require_chromium
 from labels_support import Labelled, records
 from pipeline_support import run_module
 
-from hubcarbon.settings import REPO_ROOT, Paths
+from hubcarbon_settings import REPO_ROOT, Paths
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +37,7 @@ def labelled(demo_warehouse: Paths) -> Labelled:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = chromium()
-    if executable is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it")
-    with Browser(executable) as session:
+    with Browser(require_chromium()) as session:
         yield session
 
 

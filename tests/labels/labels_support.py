@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 @dataclass(frozen=True)

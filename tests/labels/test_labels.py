@@ -14,7 +14,7 @@ import yaml
 from labels_support import Labelled, records
 from pipeline_support import run_module
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 SVG = "{http://www.w3.org/2000/svg}"
 UNIT_G = {"mg": 1e-3, "g": 1.0, "kg": 1e3, "t": 1e6}  # literal, not the code's own table

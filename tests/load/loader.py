@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 RAW_TABLES = (
     "models",
@@ -100,3 +103,13 @@ def route(entry: dict) -> tuple[str, str]:
 
 def routes(entries: list[dict]) -> Counter:
     return Counter(route(e) for e in entries)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    """Poll until `condition()` holds. A hang guard, not a speed claim: it fails the test, naming
+    what never happened, only after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"hang guard: {what} did not happen within {timeout:.0f}s")
+        time.sleep(0.01)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from huggingface_hub import HfApi
 
-from pipelines.hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay
 
 from .loader import SCAN_ALL, load_ok, query, routes
 

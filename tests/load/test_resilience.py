@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
+from dlt.common.versioned_state import decompress_state
 
-from hubcarbon.settings import REPO_ROOT
-from pipelines.hub_replay import Corpus, Faults, HubReplay
+from hub_replay import Corpus, Faults, HubReplay, RateLimit
+from hubcarbon_settings import REPO_ROOT
 
-from .loader import load_ok, loader_env, query, run_load, snapshot
+from .loader import load_ok, loader_env, query, run_load, snapshot, wait_until
 
 # Small enough for a few full loads per test; details limited to the reporters.
 MODELS, REPORTER_SHARE, SEED = 400, 0.05, 1
@@ -49,6 +50,40 @@ def test_429_storm_and_5xx_faults_end_with_the_same_tables(baseline, data_dir):
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
+def test_after_a_429_no_request_comes_before_the_reset_the_hub_gave(baseline, data_dir):
+    """One detail worker: the cards (the resolvers bucket) are fetched one at a time, 8 per 3-s
+    window, so every request after a 429 is the retry the loader chose to send, and when."""
+    limit = RateLimit(quota=10_000, window_s=3, resolvers_quota=8)
+    with HubReplay(corpus(), rate_limit=limit) as hub:
+        done = load_ok(data_dir, hub.url, SOURCES__HF_HUB__DETAIL_WORKERS="1", **REPORTERS_ONLY)
+        cards = [e for e in hub.requests if e["bucket"] == "resolvers"]
+    throttled = [i for i, e in enumerate(cards) if e["status"] == 429]
+    # The 9th card meets the limit: the 8th's answer (r=0) makes the loader pace, from the next
+    # request on. Later windows may end before the pacing lets a 429 happen.
+    assert throttled, "20 cards at 8 per window meet the limit"
+    assert "rate limited by the Hub" in done.stderr
+    for i in throttled:
+        reset_in = int(re.fullmatch(r'"resolvers";r=0;t=(\d+)', cards[i]["ratelimit"])[1])
+        assert reset_in >= 1 and cards[i]["retry-after"] == str(reset_in)
+        early = cards[i + 1]["arrived"] - (cards[i]["arrived"] + reset_in)
+        assert early >= 0, f"request {i + 1} came {-early:.2f}s before the reset"
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def test_after_a_429_with_only_retry_after_the_retry_waits_that_long(baseline, data_dir):
+    """A 429 out of the blue (no RateLimit header to pace by): its retry, the same request,
+    comes no sooner than Retry-After says."""
+    with HubReplay(corpus()) as hub:
+        hub.fail_next(1, status=429, retry_after=3)  # one of the two listings' first page
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+        ((i, throttled),) = [(i, e) for i, e in enumerate(hub.requests) if e["status"] == 429]
+        retry = next(e for e in hub.requests[i + 1 :] if e["params"] == throttled["params"])
+    assert "ratelimit" not in throttled and throttled["retry-after"] == "3"
+    early = retry["arrived"] - (throttled["arrived"] + 3)
+    assert early >= 0, f"the retry came {-early:.2f}s before Retry-After"
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
 def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
     with HubReplay(corpus(), faults=Faults(rate=1.0)) as hub:
         done = run_load(data_dir, hub.url, SOURCES__HF_HUB__MAX_WAIT="3")
@@ -57,70 +92,108 @@ def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
     assert "Traceback" not in done.stderr
 
 
-def _serve(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
-    log = tmp / "requests.jsonl"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.hub_replay", "serve", "--generated", str(MODELS),
-         "--reporter-share", str(REPORTER_SHARE), "--seed", str(SEED), "--log", str(log)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert server.stdout is not None
-    return server, server.stdout.readline().strip(), log
+# Where a load is killed, each kill leaving the next load something else to complete: a first
+# request, details half fetched, an extracted package, dlt's normalize commit window, a package
+# half loaded, one fully loaded but not yet recorded. tests/load/paused_load.py holds the loader at
+# each point, however briefly a load passes through it.
+KILL_POINTS = (
+    "request:1",
+    "request:40",
+    "extracted",
+    "normalize-commit",
+    "load-job-done",
+    "load-complete",
+)
 
 
-def _kill_when(data_dir: Path, url: str, ready) -> None:
-    """Start a load and kill -9 it as soon as `ready()` holds (or let it finish)."""
-    loader = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.load"],
-        cwd=REPO_ROOT,
-        env=loader_env(data_dir, url, **REPORTERS_ONLY),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def _packages(data_dir: Path, stage: str) -> set[str]:
+    """The load packages in one of dlt's stages (e.g. normalize/extracted, load/normalized)."""
+    return {p.name for p in (data_dir / "dlt" / "hf_hub" / stage).glob("*") if p.is_dir()}
+
+
+def _kill_at(point: str, data_dir: Path, url: str, tmp_path: Path) -> None:
+    """Start a load, wait until it is held at `point`, kill -9 it; it must die of the kill."""
+    marker, output = tmp_path / f"at-{point}", tmp_path / f"stderr-{point}"
+    with output.open("w") as stderr:
+        loader = subprocess.Popen(
+            [sys.executable, "-m", "tests.load.paused_load", point, str(marker)],
+            cwd=REPO_ROOT,
+            env=loader_env(data_dir, url, **REPORTERS_ONLY),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        wait_until(lambda: marker.exists() or loader.poll() is not None, f"a load at {point}")
+    assert marker.exists(), (
+        f"the load ended (exit {loader.returncode}) without reaching {point}:\n"
+        + output.read_text()[-3000:]
     )
-    while loader.poll() is None and not ready():
-        time.sleep(0.005)
     loader.send_signal(signal.SIGKILL)
-    loader.wait()
+    assert loader.wait() == -signal.SIGKILL, point
 
 
-def test_kill_9_at_any_point_then_rerun_equals_an_uninterrupted_load(baseline, tmp_path):
-    server, url, log = _serve(tmp_path)
+def test_kill_9_at_every_point_then_rerun_equals_an_uninterrupted_load(baseline, tmp_path):
     data_dir = tmp_path / "data"
-
-    def requests() -> int:
-        return log.read_text().count("\n") if log.exists() else 0
-
-    def after(n: int):
-        start = requests()
-        return lambda: requests() >= start + n
-
-    def loading() -> bool:  # a package normalized and being loaded into raw.duckdb
-        return any((data_dir / "dlt" / "hf_hub" / "load" / "normalized").glob("*/*"))
-
-    try:
-        for ready in (after(1), after(40), loading):
-            _kill_when(data_dir, url, ready)
-        load_ok(data_dir, url, **REPORTERS_ONLY)
-    finally:
-        server.terminate()
-        server.wait()
+    with HubReplay(corpus()) as hub:
+        for point in KILL_POINTS:
+            _kill_at(point, data_dir, hub.url, tmp_path)
+            if point == "normalize-commit":  # inside the window: both copies of the package
+                extracted = _packages(data_dir, "normalize/extracted")
+                assert extracted and extracted <= _packages(data_dir, "load/normalized")
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
     assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+def _token_leaks(data_dir: Path, token: str) -> list[str]:
+    """Everywhere `token` is stored under DATA_DIR: the bytes of every file; every text column of
+    every table of raw.duckdb, searched with SQL (DuckDB compresses what it stores, so its file's
+    bytes prove nothing); and dlt's state rows, decoded (stored zlib-compressed, in base64)."""
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "trace.pickle" for p in files)  # this load's trace is there to search
+    found = [str(p) for p in files if token.encode() in p.read_bytes()]
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
+        text_columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where data_type in ('VARCHAR', 'JSON')"
+        ).fetchall()
+        for schema, table, column in text_columns:
+            (hits,) = con.execute(
+                f'select count(*) from "{schema}"."{table}" where contains("{column}"::varchar, ?)',
+                [token],
+            ).fetchone()
+            found += [f"{schema}.{table}.{column}"] * bool(hits)
+        states = con.execute("select version, state from raw_hub._dlt_pipeline_state").fetchall()
+    assert {"card_data", "card_text", "state"} <= {column for *_, column in text_columns}
+    decoded = {version: decompress_state(state) for version, state in states}
+    assert all(state["sources"]["hf_hub"] for state in decoded.values())  # really decoded
+    found += [f"_dlt_pipeline_state v{v} (decoded)" for v, s in decoded.items() if token in repr(s)]
+    return found
 
 
 def test_token_never_leaks(tmp_path, data_dir):
     token = "hf_SECRETtokenNEVERtoBEstored0123456789"
     with HubReplay(corpus(), log_path=tmp_path / "requests.jsonl") as hub:
-        by_env = load_ok(data_dir, hub.url, HF_TOKEN=token, **REPORTERS_ONLY)
-        by_secret = load_ok(data_dir, hub.url, SOURCES__HF_HUB__HF_TOKEN=token, **REPORTERS_ONLY)
-        # Every request carried it...
-        assert all(e["auth"] for e in hub.requests)
-    # ... and it is nowhere else: not in DuckDB, not in dlt's state, schemas or traces, not in logs.
-    files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert any(p.name == "trace.pickle" for p in files)
-    leaks = [p for p in files if token.encode() in p.read_bytes()]
-    assert leaks == []
-    for done in (by_env, by_secret):
-        assert token not in done.stdout + done.stderr
+        # As HF_TOKEN, then as dlt's secret; each load searched before the next can overwrite
+        # its trace.
+        for how in ({"HF_TOKEN": token}, {"SOURCES__HF_HUB__HF_TOKEN": token}):
+            before = len(hub.requests)
+            done = load_ok(data_dir, hub.url, **how, **REPORTERS_ONLY)
+            made = hub.requests[before:]
+            assert made and all(e["auth"] for e in made), how  # every request carried it...
+            # ... and it is nowhere else: not in DuckDB, dlt's state, schemas, traces or output.
+            assert _token_leaks(data_dir, token) == [], how
+            assert token not in done.stdout + done.stderr
+
+
+def test_a_bug_of_the_imitation_fails_the_load_at_once(data_dir):
+    """The imitation answers its own bugs with a status no client retries."""
+    buggy = corpus()
+    buggy.page = lambda *_: 1 / 0
+    with HubReplay(buggy) as hub:
+        done = run_load(data_dir, hub.url, timeout=60)
+        asked = [repr(e["params"].get("filter")) for e in hub.requests]
+        statuses = {e["status"] for e in hub.requests}
+    assert done.returncode == 3 and "HTTP 501" in done.stderr, done.stderr[-3000:]
+    assert asked and len(set(asked)) == len(asked) and statuses == {501}  # none retried
 
 
 def test_card_metadata_of_any_shape_is_kept_verbatim(data_dir):
@@ -180,11 +253,16 @@ def test_a_reader_locking_raw_mid_load_stops_it_cleanly_and_loses_nothing(baseli
             text=True,
         )
         # The models listing starts once the plan's connection to raw.duckdb is closed.
-        deadline = time.monotonic() + 120
-        while not any(e["path"] == "/api/models" and "filter" not in e["params"]
-                      for e in hub.requests):  # fmt: skip
-            assert child.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_until(
+            lambda: (
+                child.poll() is not None
+                or any(
+                    e["path"] == "/api/models" and "filter" not in e["params"] for e in hub.requests
+                )
+            ),
+            "the models listing",
+        )
+        assert child.poll() is None, child.communicate()[1][-3000:]
         with duckdb.connect(str(data_dir / "raw.duckdb")):
             _, stderr = child.communicate(timeout=120)
         assert child.returncode == 2, stderr[-3000:]
@@ -203,4 +281,4 @@ def test_a_refused_token_stops_the_load_with_a_clear_message(data_dir):
         assert "Traceback" not in done.stderr and refused not in done.stdout + done.stderr
         # The same load with a token the Hub accepts goes through.
         load_ok(data_dir, hub.url, HF_TOKEN="hf_accepted", **REPORTERS_ONLY)
-        assert all(entry["auth"] for entry in hub.requests)
+        assert hub.requests and all(entry["auth"] for entry in hub.requests)

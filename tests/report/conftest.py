@@ -9,7 +9,7 @@ import pytest
 from pipeline_support import run_module
 from report_support import digest
 
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 @pytest.fixture(scope="session")

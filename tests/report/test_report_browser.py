@@ -1,6 +1,7 @@
 """The rendered page in headless Chromium: no console error, nothing fetched, every chart drawn.
 
-The screenshot lands in test-artifacts/report.png (git-ignored) for a human to look at.
+The screenshot lands in the test's tmp_path for a human to look at: pytest keeps the last three
+runs' under /tmp/pytest-of-$USER/ (pytest-current/ is the latest).
 """
 
 from __future__ import annotations
@@ -8,12 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import Browser, chromium
+from browser import Browser, require_chromium
 from report_support import FIGURE_IDS
 
-from hubcarbon.settings import REPO_ROOT
-
-SCREENSHOT = REPO_ROOT / "test-artifacts" / "report.png"
 # For each figure: whether its chart (svg) or table has a drawn, non-empty box.
 DRAWN = """
 Array.from(document.querySelectorAll('figure')).map(f => {
@@ -26,21 +24,21 @@ Array.from(document.querySelectorAll('figure')).map(f => {
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it")
-    with Browser(executable) as session:
+    with Browser(require_chromium()) as session:
         yield session
 
 
-def test_page_renders_offline_without_errors(browser: Browser, report_page: Path) -> None:
+def test_page_renders_offline_without_errors(
+    browser: Browser, report_page: Path, tmp_path: Path
+) -> None:
     run = browser.load(report_page.as_uri(), width=1200, script=DRAWN)
-    browser.screenshot(SCREENSHOT)
+    screenshot = tmp_path / "report.png"
+    browser.screenshot(screenshot)
 
     assert run.console_errors == []
     assert run.failed_requests == []
-    assert all(url.startswith(("file:", "data:")) for url in run.requests), run.requests
+    assert run.requests and all(url.startswith(("file:", "data:")) for url in run.requests)
     assert {box["id"] for box in run.evaluated} == FIGURE_IDS
     for box in run.evaluated:
         assert box["width"] > 300 and box["height"] > 50, box
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert screenshot.stat().st_size > 10_000

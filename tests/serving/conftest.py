@@ -17,7 +17,7 @@ import pytest
 from serving_support import MODELS_V1, load_raw, write_tiny_project
 
 from hubcarbon import warehouse
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hubcarbon.settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT
 
 # The oldest Python client that opens storage v1.4.0, and the oldest CLI on PyPI (1.4.4). pytz:
 # what DuckDB's Python client before 1.5 needs to return timestamps with time zone.

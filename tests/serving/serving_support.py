@@ -13,7 +13,7 @@ from pathlib import Path
 import dlt
 
 from hubcarbon import warehouse
-from hubcarbon.settings import DBT_PROJECT_DIR, Paths
+from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
 HERE = Path(__file__).parent
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from older_engines import OLDEST_PYTHON, read_marts, row_counts, row_counts_with_python, side_env
 
-from hubcarbon.settings import REPO_ROOT, Paths
+from hubcarbon_settings import REPO_ROOT, Paths
 
 BI_QUERIES = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
 

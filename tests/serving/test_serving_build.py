@@ -14,7 +14,7 @@ import pytest
 from serving_support import MART, MODELS_BROKEN, MODELS_V1, MODELS_V2, hold, load_raw
 
 from hubcarbon import warehouse
-from hubcarbon.settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
+from hubcarbon_settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
 
 COUNT = f"select count(*) from marts.{MART}"
 
@@ -95,7 +95,7 @@ def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert "run make load (or make demo) first" in result.stderr
+    assert "does not exist: run make load, then make build" in result.stderr
 
 
 def _fingerprint(path: Path) -> tuple[int, str]:

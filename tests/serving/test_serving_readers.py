@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from serving_support import COLUMN_DESCRIPTIONS, MART, MART_DESCRIPTION, MODELS_V1, hold
 
 from hubcarbon import warehouse
-from hubcarbon.settings import Paths
+from hubcarbon_settings import Paths
 
 
 def test_descriptions_are_database_comments(built: Paths) -> None:

@@ -8,7 +8,8 @@
         emissions_value, emissions_unit_raw, emissions_unit, emissions_unit_factor_g,
         co2_eq_emissions_g, emissions_parse_status
 
-    with the statuses of the emission contract (docs/architecture.md). Rules, in order:
+    with the statuses of the emission contract (seed emission_parse_statuses, which also says which
+    statuses carry a unit, factor and grams). Rules, in order:
       - null or blank                                   -> empty
       - no digit and a placeholder (seed emission_placeholders) or punctuation only -> placeholder
       - no digit otherwise                              -> unparseable
@@ -164,30 +165,21 @@ final as (
 
     select
         {% for column in passthrough_columns -%}
-        {{ column }},
+        classified.{{ column }},
         {% endfor -%}
-        co2_eq_emissions_raw,
-        emissions_value,
-        nullif(text_after_number, '') as emissions_unit_raw,
-        -- A number with no unit at all is in grams, the spec's unit.
-        case
-            when emissions_value is null then null
-            when unit_resolved is not null then unit_resolved
-            when emissions_parse_status in ('unit_assumed_grams', 'zero_not_measured', 'negative', 'implausible_magnitude')
-                then 'g'
-        end as emissions_unit,
-        case
-            when emissions_value is null then null
-            when unit_resolved is not null then unit_factor_resolved
-            when emissions_parse_status in ('unit_assumed_grams', 'zero_not_measured', 'negative', 'implausible_magnitude')
-                then 1
-        end as emissions_unit_factor_g,
-        case
-            when emissions_parse_status not in ('unknown_unit', 'range', 'unparseable')
-                then grams_resolved
-        end as co2_eq_emissions_g,
-        emissions_parse_status
+        classified.co2_eq_emissions_raw,
+        classified.emissions_value,
+        nullif(classified.text_after_number, '') as emissions_unit_raw,
+        -- Which statuses carry a unit is the seed's (has_unit); a number with no unit written is
+        -- in grams, the spec's unit.
+        case when statuses.has_unit then coalesce(classified.unit_resolved, 'g') end as emissions_unit,
+        case when statuses.has_unit then coalesce(classified.unit_factor_resolved, 1) end
+            as emissions_unit_factor_g,
+        case when statuses.has_unit then classified.grams_resolved end as co2_eq_emissions_g,
+        classified.emissions_parse_status
     from classified
+    left join {{ ref('emission_parse_statuses') }} as statuses
+        on classified.emissions_parse_status = statuses.emissions_parse_status
 
 )
 

@@ -1,6 +1,6 @@
 {#-
-    The study's carbon-efficiency label (study.md §3b; ML-EnergyLabel app/energy_label.py), over any
-    relation with one row per rated model. Configuration: var('efficiency_label_metrics') (metric,
+    The study's carbon-efficiency label (docs/method.md#the-efficiency-label-a-e; ML-EnergyLabel
+    app/energy_label.py), over any relation with one row per rated model. Configuration: var('efficiency_label_metrics') (metric,
     input column, direction, percentiles, weight, whether CO2 boundaries are taken on sqrt(index))
     and var('efficiency_label_reference_model').
 

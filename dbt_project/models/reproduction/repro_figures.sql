@@ -16,9 +16,12 @@ study as (
 
 measured as (
 
-    -- The contract: only these statuses count as a reported emission (0 g is "not measured").
-    select * from study
-    where emissions_parse_status in ('ok', 'unit_assumed_grams')
+    -- The contract: only measured statuses count as a reported emission (0 g is "not measured").
+    select study.*
+    from study
+    inner join {{ ref('emission_parse_statuses') }} as statuses
+        on study.emissions_parse_status = statuses.emissions_parse_status
+    where statuses.is_measured
 
 ),
 

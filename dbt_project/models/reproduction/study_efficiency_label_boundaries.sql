@@ -1,2 +1,3 @@
--- The label boundaries on the study's own inputs (seed hfco2); compare with study.md §3b.
+-- The label boundaries on the study's own inputs (seed hfco2); compare with
+-- docs/method.md#the-efficiency-label-a-e.
 {{ hubcarbon.study_efficiency_labels(output='boundaries') }}

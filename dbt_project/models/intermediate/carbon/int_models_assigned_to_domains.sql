@@ -1,5 +1,6 @@
--- The study's domain assignment (study.md §1.3 step 7): every tag (and the pipeline tag), lower-cased
--- with spaces as dashes, is mapped through tags_metadata.yaml (seed tag_domains). Rules:
+-- The study's domain assignment (docs/method.md#rq1-how-creators-report, domains): every tag (and
+-- the pipeline tag), lower-cased with spaces as dashes, is mapped through tags_metadata.yaml (seed
+-- tag_domains). Rules:
 --   no mapped tag                                   -> Not Specified
 --   one domain                                      -> that domain
 --   feature-extraction among the tags, two domains  -> NLP (feature-extraction maps to Multimodal)

@@ -55,6 +55,7 @@ final as (
         tags,
         co2_eq_emissions_json,
         card_datasets,
+        card_base_models,
         model_index_metrics_json,
         downloads,
         downloads_all_time,

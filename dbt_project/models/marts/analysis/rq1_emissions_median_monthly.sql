@@ -1,5 +1,7 @@
--- RQ1: the reported footprint over time (study.md §2.2, monthly median of reported grams by
--- creation month), for all reporters and AutoTrain vs the rest. Zeros (not measured) are left out.
+-- RQ1: the reported footprint over time (docs/method.md, RQ1: monthly median of reported grams by
+-- creation month), for all reporters and AutoTrain vs the rest. Zeros (not measured) are left out;
+-- each training run counts once (values inherited from another model's card are left out), the
+-- _incl_inherited columns count every model, as the study did.
 with
 
 reporters as (
@@ -7,7 +9,8 @@ reporters as (
     select
         cast(date_trunc('month', created_at) as date) as created_month,
         case when is_autotrain then 'AutoTrain' else 'Not AutoTrain' end as autotrain_segment,
-        co2_eq_emissions_g
+        co2_eq_emissions_g,
+        case when not emission_value_inherited then co2_eq_emissions_g end as run_co2_eq_emissions_g
     from {{ ref('fct_model_emissions') }}
     where is_measured and created_at is not null
 
@@ -19,14 +22,16 @@ segmented as (
         created_month,
         'all' as segment_type,
         'All reporters' as segment,
-        co2_eq_emissions_g
+        co2_eq_emissions_g,
+        run_co2_eq_emissions_g
     from reporters
     union all
     select
         created_month,
         'autotrain' as segment_type,
         autotrain_segment as segment,
-        co2_eq_emissions_g
+        co2_eq_emissions_g,
+        run_co2_eq_emissions_g
     from reporters
 
 ),
@@ -37,12 +42,16 @@ final as (
         created_month,
         segment_type,
         segment,
-        count(*) as reporting_models,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
-        avg(co2_eq_emissions_g) as mean_co2_eq_emissions_g,
-        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g
+        count(run_co2_eq_emissions_g) as reporting_models,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
+        avg(run_co2_eq_emissions_g) as mean_co2_eq_emissions_g,
+        coalesce(sum(run_co2_eq_emissions_g), 0) as total_co2_eq_emissions_g,
+        count(*) as reporting_models_incl_inherited,
+        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }}
+            as median_co2_eq_emissions_g_incl_inherited,
+        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g_incl_inherited
     from segmented
     group by created_month, segment_type, segment
 

@@ -1,8 +1,10 @@
--- RQ1: of the models created each month, how many report their training emissions (study.md
--- §2.1, the "stalled" ratio). Reporting = a usable, measured value (reporting_classification
--- .emissions_status = 'reported'); zeros, placeholders and quarantined values do not count.
--- Segments: all models, each domain (§2.4), AutoTrain vs the rest. Models without a known creation
--- date and deleted models (absent from a snapshot, as from the study's listing) are left out.
+-- RQ1: of the models created each month, how many report their training emissions
+-- (docs/method.md#rq1-how-creators-report, the study's "stalled" ratio). Reporting = a usable,
+-- measured value (reporting_classification.emissions_status = 'reported'); zeros, placeholders and
+-- quarantined values do not count. Reporting is a property of a card: a model whose value is
+-- inherited from another model's card still reports. Segments: all models, each domain, AutoTrain
+-- vs the rest. Models without a known creation date and deleted models (absent from a snapshot, as
+-- from the study's listing) are left out.
 with
 
 models as (

@@ -1,6 +1,8 @@
--- RQ1/RQ2: how reported emissions are distributed by what the cards say (study.md §2.3-2.4):
--- emission source, training type, location (country), hardware (accelerator family and model),
--- domain, unit as written and origin. Measured values only.
+-- RQ1/RQ2: how reported emissions are distributed by what the cards say (docs/method.md, RQ1 and
+-- RQ2): emission source, training type, location (country), hardware (accelerator family and
+-- model), domain, unit as written and origin. Measured values only, each training run counted once
+-- (values inherited from another model's card are left out); the _incl_inherited columns count
+-- every model, as the study did.
 {%- set dimensions = {
     'emissions_source': 'emissions_source',
     'training_type': 'training_type',
@@ -18,7 +20,9 @@ with
 
 reporters as (
 
-    select *
+    select
+        *,
+        case when not emission_value_inherited then co2_eq_emissions_g end as run_co2_eq_emissions_g
     from {{ ref('fct_model_emissions') }}
     where is_measured
 
@@ -30,7 +34,8 @@ categorised as (
     select
         '{{ dimension }}' as dimension,
         {{ expression }} as category,
-        co2_eq_emissions_g
+        co2_eq_emissions_g,
+        run_co2_eq_emissions_g
     from reporters
     {{ 'union all' if not loop.last }}
     {% endfor %}
@@ -42,15 +47,20 @@ final as (
     select
         dimension,
         category,
-        count(*) as reporting_models,
-        count(*) / sum(count(*)) over (partition by dimension) as share_of_reporters,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
-        avg(co2_eq_emissions_g) as mean_co2_eq_emissions_g,
-        min(co2_eq_emissions_g) as min_co2_eq_emissions_g,
-        max(co2_eq_emissions_g) as max_co2_eq_emissions_g,
-        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g
+        count(run_co2_eq_emissions_g) as reporting_models,
+        count(run_co2_eq_emissions_g)
+        / sum(count(run_co2_eq_emissions_g)) over (partition by dimension) as share_of_reporters,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
+        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
+        avg(run_co2_eq_emissions_g) as mean_co2_eq_emissions_g,
+        min(run_co2_eq_emissions_g) as min_co2_eq_emissions_g,
+        max(run_co2_eq_emissions_g) as max_co2_eq_emissions_g,
+        coalesce(sum(run_co2_eq_emissions_g), 0) as total_co2_eq_emissions_g,
+        count(*) as reporting_models_incl_inherited,
+        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }}
+            as median_co2_eq_emissions_g_incl_inherited,
+        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g_incl_inherited
     from categorised
     group by dimension, category
 

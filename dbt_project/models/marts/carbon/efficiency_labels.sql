@@ -1,5 +1,7 @@
--- The study's carbon-efficiency label (A-E) for every model with a measured, trusted emission
--- value (macro efficiency_labels; configuration in dbt_project.yml vars).
+-- The study's carbon-efficiency label (A-E) for every training run with a measured, trusted
+-- emission value (macro efficiency_labels; configuration in dbt_project.yml vars). A value
+-- inherited from another model's card gets no label of its own: it is rated once, at its source
+-- (docs/method.md#each-training-run-counted-once).
 -- Jinja loops below: SQLFluff cannot indent a loop body both as source and as rendered SQL.
 -- noqa: disable=LT02
 with
@@ -8,7 +10,7 @@ measured as (
 
     select *
     from {{ ref('fct_model_emissions') }}
-    where is_measured
+    where is_measured and not emission_value_inherited
 
 ),
 

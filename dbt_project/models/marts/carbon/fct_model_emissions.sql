@@ -1,13 +1,18 @@
--- One row per model reporting a usable emission value (statuses ok, unit_assumed_grams, and
--- zero_not_measured, which is kept but excluded from labels, medians and shares), with what the
--- card says around it and the sizes the study related it to.
+-- One row per model reporting a usable emission value (the fact statuses of seed
+-- emission_parse_statuses; a value that is not measured, 0 g, is kept but excluded from labels,
+-- medians and shares), with what the card says around it, whether the value is another model's
+-- (int_model_emissions_deduplicated), and the sizes the study related it to.
 with
 
 parsed as (
 
-    select *
-    from {{ ref('int_model_emissions_parsed_to_grams') }}
-    where emissions_parse_status in ('ok', 'unit_assumed_grams', 'zero_not_measured')
+    select
+        parsed.*,
+        statuses.is_measured
+    from {{ ref('int_model_emissions_parsed_to_grams') }} as parsed
+    inner join {{ ref('emission_parse_statuses') }} as statuses
+        on parsed.emissions_parse_status = statuses.emissions_parse_status
+    where statuses.is_fact
 
 ),
 
@@ -26,7 +31,12 @@ final as (
         parsed.emissions_unit_factor_g,
         parsed.emissions_origin,
         parsed.emissions_parse_status,
-        parsed.emissions_parse_status <> 'zero_not_measured' as is_measured,
+        parsed.is_measured,
+
+        ---------- one training run, counted once
+        coalesce(deduplicated.emission_value_inherited, false) as emission_value_inherited,
+        deduplicated.inherited_from_model_id,
+        deduplicated.inheritance_evidence,
 
         ---------- context
         coalesce(contexts.emissions_source, 'Not Specified') as emissions_source,
@@ -83,6 +93,8 @@ final as (
     left join {{ ref('int_model_sizes_measured') }} as sizes on parsed.model_id = sizes.model_id
     left join {{ ref('int_model_performance_scored') }} as performance
         on parsed.model_id = performance.model_id
+    left join {{ ref('int_model_emissions_deduplicated') }} as deduplicated
+        on parsed.model_id = deduplicated.model_id
 
 )
 

@@ -1,4 +1,5 @@
--- The study's carbon-emissions reporting classification (study.md §3a), for every model.
+-- The study's carbon-emissions reporting classification, for every model
+-- (docs/method.md#the-reporting-classification).
 --   reporting_level: checked from the highest level down, so every level is reachable:
 --     Certified (reported, optimised and certified tags), Optimization (reported, optimised tags),
 --     Awareness (reported, hardware known), Basic Reporting (reported), Context Reporting
@@ -14,14 +15,8 @@ flags as (
 
     select
         models.model_id,
-        case
-            when parsed.model_id is null then 'no_claim'
-            when parsed.emissions_parse_status in ('ok', 'unit_assumed_grams') then 'reported'
-            when parsed.emissions_parse_status = 'zero_not_measured' then 'not_measured'
-            when parsed.emissions_parse_status = 'placeholder' then 'not_reported_placeholder'
-            when parsed.emissions_parse_status = 'empty' then 'not_reported_empty'
-            else 'quarantined'
-        end as emissions_status,
+        -- Each parse status's place is the seed's; a model whose card claims nothing has no status.
+        coalesce(statuses.emissions_status, 'no_claim') as emissions_status,
         coalesce(parsed.emissions_value <> 0, false) as is_reported_paper,
         contexts.hardware_used is not null as has_hardware,
         coalesce(
@@ -35,10 +30,12 @@ flags as (
             array_contains(list_transform(models.tags, lambda t: lower(t)), '{{ tag }}'){{ ' or' if not loop.last }} -- noqa: RF02
             {%- endfor %}, false
         ) as has_certification_tag,
-        (case when parsed.emissions_parse_status not in ('placeholder', 'empty') then 1 else 0 end)
+        (case when statuses.emissions_status not like 'not_reported%' then 1 else 0 end)
         + coalesce(contexts.co2_context_fields_filled_count, 0) as co2_fields_filled_count
     from {{ ref('int_models_unioned') }} as models
     left join {{ ref('int_model_emissions_parsed_to_grams') }} as parsed on models.model_id = parsed.model_id
+    left join {{ ref('emission_parse_statuses') }} as statuses
+        on parsed.emissions_parse_status = statuses.emissions_parse_status
     left join {{ ref('int_model_emission_contexts_normalised') }} as contexts
         on models.model_id = contexts.model_id
 

@@ -1,10 +1,16 @@
-"""The label macro on the study's own HFCO2.csv reproduces the study exactly (study.md §3b)."""
+"""The label macro on the study's own HFCO2.csv reproduces the study exactly
+(docs/method.md#the-efficiency-label-a-e).
+
+Reads the database of the session's `make reproduce` run (conftest.py).
+"""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
-# study.md §3b: boundaries b0 > b1 > b2 > b3 in index space, recomputed by the study's algorithm.
+# The study's boundaries b0 > b1 > b2 > b3 in index space, recomputed by its algorithm
+# (docs/method.md#the-efficiency-label-a-e).
 STUDY_BOUNDARIES = {
     "co2_eq_emissions": (714.732, 287.321, 147.836, 72.891),
     "size_efficiency": (703_521.40, 138_905.46, 43_875.32, 11_653.80),
@@ -14,18 +20,27 @@ STUDY_BOUNDARIES = {
 }
 
 
-def counts(warehouse, column: str) -> dict[str, int]:
-    return dict(warehouse.query(
+@pytest.fixture(scope="module")
+def study(run) -> duckdb.DuckDBPyConnection:
+    done, database = run
+    assert done.returncode == 0, done.stdout + done.stderr
+    con = duckdb.connect(str(database), read_only=True)
+    yield con
+    con.close()
+
+
+def counts(study, column: str) -> dict[str, int]:
+    return dict(study.execute(
         f"select {column}, count(*) from reproduction.study_efficiency_labels group by all"
-    ))  # fmt: skip
+    ).fetchall())  # fmt: skip
 
 
-def test_paper_labels_match_the_study(warehouse):
-    assert counts(warehouse, "label_paper") == {"A": 37, "B": 486, "C": 826, "D": 55, "E": 15}
+def test_paper_labels_match_the_study(study):
+    assert counts(study, "label_paper") == {"A": 37, "B": 486, "C": 826, "D": 55, "E": 15}
 
 
-def test_consistent_co2_variant_matches_the_recomputation(warehouse):
-    assert counts(warehouse, "label_consistent") == {
+def test_consistent_co2_variant_matches_the_recomputation(study):
+    assert counts(study, "label_consistent") == {
         "A": 15,
         "B": 197,
         "C": 547,
@@ -34,8 +49,8 @@ def test_consistent_co2_variant_matches_the_recomputation(warehouse):
     }
 
 
-def test_per_metric_co2_ratings_show_the_sqrt_quirk(warehouse):
-    assert counts(warehouse, "co2_eq_emissions_rating_paper") == {
+def test_per_metric_co2_ratings_show_the_sqrt_quirk(study):
+    assert counts(study, "co2_eq_emissions_rating_paper") == {
         0: 1333,
         1: 34,
         2: 18,
@@ -44,12 +59,12 @@ def test_per_metric_co2_ratings_show_the_sqrt_quirk(warehouse):
     }
 
 
-def test_boundaries_match_the_study(warehouse):
-    rows = warehouse.query(
+def test_boundaries_match_the_study(study):
+    rows = study.execute(
         "select metric, reference_value, index_boundary_ab, index_boundary_bc, index_boundary_cd,"
         " index_boundary_de from reproduction.study_efficiency_label_boundaries"
         " where label_variant = 'paper'"
-    )
+    ).fetchall()
     boundaries = {metric: tuple(b) for metric, _, *b in rows}
     for metric, expected in STUDY_BOUNDARIES.items():
         assert boundaries[metric] == pytest.approx(expected, rel=1e-4), metric

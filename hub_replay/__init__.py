@@ -4,9 +4,9 @@
 population); ``HubReplay`` serves a corpus on 127.0.0.1 to the real ``huggingface_hub`` client.
 """
 
-from pipelines.hub_replay.corpus import DEFAULT_POPULATION, Corpus, Query
-from pipelines.hub_replay.records import DatasetRecord, ModelRecord
-from pipelines.hub_replay.server import Faults, HubReplay, RateLimit
+from hub_replay.corpus import DEFAULT_POPULATION, Corpus, Query
+from hub_replay.records import DatasetRecord, ModelRecord
+from hub_replay.server import Faults, HubReplay, RateLimit
 
 __all__ = [
     "DEFAULT_POPULATION",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipelines.hub_replay.population import CORPUS_NOW_MS, DATASETS, Population, front_matter
-from pipelines.hub_replay.records import (
+from hub_replay.population import CORPUS_NOW_MS, DATASETS, Population, front_matter
+from hub_replay.records import (
     PLACEHOLDER_CREATED_AT,
     DatasetRecord,
     ModelRecord,

@@ -157,6 +157,25 @@ MODELS = [
         None,
         (176_000_000_000, 360_000_000_000, None, 375_000_000_000),
     ),
+    # --- a quantized copy carrying distilgpt2's card, value included: one training run, twice
+    (
+        _model(
+            "quant/distilgpt2-GGUF",
+            tags=[
+                "gguf",
+                "base_model:distilbert/distilgpt2",
+                "base_model:quantized:distilbert/distilgpt2",
+            ],
+            pipeline_tag="text-generation",
+            created="2024-05-01T00:00:00Z",
+            card={
+                "base_model": "distilbert/distilgpt2",
+                "co2_eq_emissions": {"emissions": 149200, "hardware_used": "8 16GB V100"},
+            },
+        ),
+        None,
+        None,
+    ),
     # --- AutoTrain / AutoNLP: bare number (AutoNLP 2021) and dict (AutoTrain 2022-23)
     (
         _model(

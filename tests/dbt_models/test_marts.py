@@ -150,9 +150,9 @@ def test_every_measured_fact_is_labelled(warehouse):
     labelled = warehouse.query(
         "select f.model_id, l.efficiency_label_paper, l.efficiency_label"
         " from marts.fct_model_emissions f left join marts.efficiency_labels l using (model_id)"
-        " where f.is_measured"
+        " where f.is_measured and not f.emission_value_inherited"
     )
-    assert labelled and all(paper in "ABCDE" and label in "ABCDE" for _, paper, label in labelled)
+    assert labelled and {label for _, *labels in labelled for label in labels} <= set("ABCDE")
     zero = warehouse.query(
         "select count(*) from marts.efficiency_labels where model_id = 'user/autotrain-zero-3'"
     )
@@ -197,7 +197,7 @@ def test_analysis_marts(warehouse):
         correlations["downloads"][0]
         == warehouse.query(
             "select count(*) from marts.fct_model_emissions"
-            " where is_measured and downloads is not null"
+            " where is_measured and not emission_value_inherited and downloads is not null"
         )[0][0]
     )
     sources = dict(warehouse.query(
@@ -205,3 +205,27 @@ def test_analysis_marts(warehouse):
         " where dimension = 'emissions_source'"
     ))  # fmt: skip
     assert sources["AutoTrain"] == 3
+
+
+def test_a_copied_value_counts_once(warehouse):
+    """The GGUF copy declares distilgpt2 as its base (tags and card) and reports its grams."""
+    (copy,) = warehouse.query(
+        "select emission_value_inherited, inherited_from_model_id, inheritance_evidence"
+        " from marts.fct_model_emissions where model_id = 'quant/distilgpt2-GGUF'"
+    )
+    assert copy == (True, "distilbert/distilgpt2", "base_model_tag")
+    assert warehouse.query(
+        "select count(*) from marts.efficiency_labels where model_id = 'quant/distilgpt2-GGUF'"
+    ) == [(0,)]  # rated once, at its source
+    (nlp,) = warehouse.query(
+        "select reporting_models, reporting_models_incl_inherited, total_co2_eq_emissions_g,"
+        " total_co2_eq_emissions_g_incl_inherited from marts.rq2_emissions_distributions"
+        " where dimension = 'domain' and category = 'NLP'"
+    )
+    assert nlp[1] == nlp[0] + 1
+    assert nlp[3] == pytest.approx(nlp[2] + 149_200)
+    # The copy still reports: reporting is a property of its card.
+    assert warehouse.query(
+        "select emissions_status from marts.reporting_classification"
+        " where model_id = 'quant/distilgpt2-GGUF'"
+    ) == [("reported",)]

@@ -1,8 +1,8 @@
 """Command line: ``serve`` runs the imitation until killed; ``bench`` measures its page speed.
 
-python -m pipelines.hub_replay serve [--population N | --generated N] [--port P] [--log FILE]
+python -m hub_replay serve [--population N | --generated N] [--port P] [--log FILE]
                                      [--rate-limit Q/W] [--fault-rate X] [--latency S]
-python -m pipelines.hub_replay bench [--models N] [--pages P]
+python -m hub_replay bench [--models N] [--pages P]
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import time
 
 import httpx2
 
-from pipelines.hub_replay.corpus import DEFAULT_POPULATION, Corpus
-from pipelines.hub_replay.server import Faults, HubReplay, RateLimit
+from hub_replay.corpus import DEFAULT_POPULATION, Corpus
+from hub_replay.server import Faults, HubReplay, RateLimit
 
 # What a co2 miner asks for on every listing page (hub_api.md §1.2).
 BENCH_EXPAND = (
@@ -75,7 +75,7 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.hub_replay")
+    parser = argparse.ArgumentParser(prog="python -m hub_replay")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="serve a corpus on 127.0.0.1 until killed")
     corpus = serve_cmd.add_mutually_exclusive_group()

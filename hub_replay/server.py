@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import orjson
 
-from pipelines.hub_replay.corpus import SORT_ALIASES, SORT_FIELDS, Corpus, Query
-from pipelines.hub_replay.records import (
+from hub_replay.corpus import SORT_ALIASES, SORT_FIELDS, Corpus, Query
+from hub_replay.records import (
     DATASET_EXPANDABLE,
     LIST_DEFAULT_FIELDS,
     LIST_FULL_FIELDS,
@@ -130,7 +130,7 @@ class HubReplay:
         self._limiter = _Limiter(rate_limit) if rate_limit else None
         self._faults = faults or Faults()
         self._random = random.Random(self._faults.seed)
-        self._fail_next: list[int] = []
+        self._fail_next: list[tuple[int, int]] = []  # (status, Retry-After of a 429)
         self._lock = threading.Lock()
         self._log = open(log_path, "a", encoding="utf-8") if log_path else None  # noqa: SIM115
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -166,18 +166,18 @@ class HubReplay:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def fail_next(self, count: int, status: int = 503) -> None:
-        """Make the next ``count`` requests answer ``status``."""
+    def fail_next(self, count: int, status: int = 503, retry_after: int = 1) -> None:
+        """Make the next ``count`` requests answer ``status`` (a 429 with ``Retry-After``)."""
         with self._lock:
-            self._fail_next += [status] * count
+            self._fail_next += [(status, retry_after)] * count
 
     # -- per-request hooks --------------------------------------------------------------------
-    def _injected_fault(self) -> int | None:
+    def _injected_fault(self) -> tuple[int, int] | None:
         with self._lock:
             if self._fail_next:
                 return self._fail_next.pop(0)
             if self._faults.rate and self._random.random() < self._faults.rate:
-                return self._random.choice(self._faults.statuses)
+                return self._random.choice(self._faults.statuses), 1
         return None
 
     def _record(self, entry: dict) -> None:
@@ -357,7 +357,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             path = unquote(split.path)  # clients percent-encode ids (quote(repo_id, safe="/"))
             params = parse_qs(split.query, keep_blank_values=True)
             bucket = "resolvers" if "/resolve/" in path else "api"
-            started = time.perf_counter()
+            arrived, started = time.time(), time.perf_counter()
             headers: dict[str, str] = {}
             if hub.latency_s:
                 time.sleep(hub.latency_s)
@@ -368,11 +368,10 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     allowed, headers = hub._limiter.take(bucket)
                     if not allowed:
                         raise HubError(429, "You have exceeded our request rate limit.")
-                if (status := hub._injected_fault()) is not None:
-                    if (
-                        status == 429
-                    ):  # an injected throttle says when to come back, like a real one
-                        headers = {**headers, "Retry-After": "1"}
+                if (fault := hub._injected_fault()) is not None:
+                    status, retry_after = fault
+                    if status == 429:  # an injected throttle says when to come back, as the Hub
+                        headers = {**headers, "Retry-After": str(retry_after)}
                     raise HubError(status, "Injected fault")
                 status, extra, body = self._route(path, params)
                 headers.update(extra)
@@ -383,7 +382,9 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     headers["X-Error-Message"] = e.message
             except Exception:  # a bug here must still answer, and show where it is
                 traceback.print_exc()
-                status, body = 500, {"error": "Internal error in hub_replay"}
+                # 501, which no client retries: a bug of the imitation fails a test at once,
+                # rather than after the loader's retries of a 500 for up to 15 minutes.
+                status, body = 501, {"error": "Internal error in hub_replay (a bug of its own)"}
             if not isinstance(body, bytes):
                 body = _json_bytes(body)
                 headers.setdefault("Content-Type", "application/json; charset=utf-8")
@@ -391,6 +392,7 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
             hub._record(
                 {
                     "time": time.time(),
+                    "arrived": arrived,
                     "method": self.command,
                     "path": path,
                     "params": params,
@@ -398,6 +400,8 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     "auth": "Authorization" in self.headers,  # presence only, never the value
                     "bucket": bucket,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    # What the client was told about its quota, to check when it came back.
+                    **{h.lower(): headers[h] for h in ("RateLimit", "Retry-After") if h in headers},
                 }
             )
             self.send_response(status)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import yaml
 
-from pipelines.hub_replay.records import (
+from hub_replay.records import (
     PLACEHOLDER_CREATED_MS,
     ModelRecord,
     ms,

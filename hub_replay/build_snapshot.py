@@ -1,6 +1,6 @@
 """Build the bundled Hub snapshot from the study's published data (developers only).
 
-    python -m pipelines.hub_replay.build_snapshot /path/to/shared/data [--out FILE]
+    python -m hub_replay.build_snapshot /path/to/shared/data [--out FILE]
 
 Inputs (see the data MANIFEST): study_2023/HFCO2.csv (1,419 reporters, April 2023),
 study_2023/HFClean.csv (48 curated models with card text), hub_extract_2026/
@@ -12,7 +12,8 @@ What is real: ids (author recovered where possible), emission values and their c
 libraries, downloads, likes, study creation dates, weight and dataset sizes, metrics, curated card
 text. What is synthesized (deterministic, from hashes of the id): authors that could not be
 recovered, missing and 2026 dates, times of day, shas, commit counts, README bodies of
-non-curated models, and the documented share of messy co2 shapes (``MESSY`` below).
+non-curated models, the documented share of messy co2 shapes (``MESSY`` below), and the base model
+that repacks declare (``declare_base_models``: the data has no ``base_model``, the Hub does).
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.hub_replay.corpus import SNAPSHOT_PATH
-from pipelines.hub_replay.population import front_matter
-from pipelines.hub_replay.records import PLACEHOLDER_CREATED_AT, git_blob_sha, iso_ms, ms
+from hub_replay.corpus import SNAPSHOT_PATH
+from hub_replay.population import front_matter
+from hub_replay.records import PLACEHOLDER_CREATED_AT, git_blob_sha, iso_ms, ms
 
 STUDY_EXTRACT = datetime(2023, 4, 5, tzinfo=UTC)  # the study's full-Hub extract
 EXTRACT_2026 = datetime(2026, 4, 15, tzinfo=UTC)
@@ -59,6 +60,13 @@ MESSY = [
     ("prose", 20),
 ]
 PLACEHOLDERS = ["TBD", "[More Information Needed]", "N/A", "unknown", None, ""]
+# Name suffixes of repacks: quantized or converted copies, and instruction-tuned finetunes.
+QUANTIZED_SUFFIX = re.compile(
+    r"[-_.](gguf|gptq|awq|exl2|mlx|onnx|openvino|fp8|fp16|bf16|f16|int4|int8|bnb|[48]bit"
+    r"|q\d(_[a-z0-9]+)*)$",
+    re.IGNORECASE,
+)
+FINETUNE_SUFFIX = re.compile(r"[-_.](instruct|chat)$", re.IGNORECASE)
 
 
 def _h(*parts: object) -> int:
@@ -130,6 +138,7 @@ class Reporter:
     parameters: int | None = None
     card_text: str | None = None  # curated models: the real card body
     origins: set[str] = field(default_factory=set)
+    base_model: tuple[str, str] | None = None  # (relation, base id) the card declares
 
 
 # -- reading the study data -------------------------------------------------------------------
@@ -325,6 +334,35 @@ def merge_2026(reporters: dict[str, Reporter], extract: pd.DataFrame) -> None:
         known.parameters = known.parameters or _parse_params(row.parameter_size)
 
 
+def declare_base_models(reporters: dict[str, Reporter]) -> None:
+    """Give repacks the ``base_model`` their card would declare on the Hub (the data lacks it).
+
+    A reporter whose name is another reporter's name plus repack suffixes (``-GGUF``,
+    ``-Q4_K_M``, ``-openvino-8bit``, ``-Instruct``...) and that reports the same grams declares
+    the nearest such reporter as its base, oldest first among namesakes (the original, not a
+    mirror): ``quantized`` when the first suffix stripped is a quantization or conversion, else
+    ``finetune``. Same-name mirrors declare nothing, as re-uploads usually do not. A repack is
+    younger than its base: a synthesized creation date (2026 extract only) that is not moves to
+    after the base's.
+    """
+    by_name: dict[tuple[str, float], list[Reporter]] = {}
+    for r in sorted(reporters.values(), key=lambda r: (r.created, r.id)):
+        by_name.setdefault((r.id.split("/")[1].lower(), r.emissions), []).append(r)
+    # Shorter names first: a base's name is a strict prefix of its repacks', so its date is final.
+    for r in sorted(reporters.values(), key=lambda r: (len(r.id.split("/")[1]), r.id)):
+        name, relation = r.id.split("/")[1], None
+        while match := QUANTIZED_SUFFIX.search(name) or FINETUNE_SUFFIX.search(name):
+            relation = relation or ("quantized" if match.re is QUANTIZED_SUFFIX else "finetune")
+            name = name[: match.start()]
+            bases = by_name.get((name.lower(), r.emissions))
+            if bases:
+                r.base_model = (relation, bases[0].id)
+                if r.origins == {"2026"} and r.created <= bases[0].created:
+                    r.created = _between(r.id, bases[0].created + timedelta(days=1), EXTRACT_2026)
+                    r.last_modified = _between(f"{r.id}:modified", r.created, EXTRACT_2026)
+                break
+
+
 # -- shaping Hub records ----------------------------------------------------------------------
 def _messy_kind(reporter: Reporter) -> str | None:
     if reporter.card_text is not None:
@@ -457,6 +495,8 @@ def model_record(r: Reporter) -> dict:
         card["tags"] = ["autotrain" if "autonlp" not in name.lower() else "autonlp"]
     if r.datasets:
         card["datasets"] = r.datasets
+    if r.base_model:
+        card["base_model"] = r.base_model[1]
     if co2 is not ...:
         card["co2_eq_emissions"] = co2
     if r.metrics and not r.auto:
@@ -481,6 +521,9 @@ def model_record(r: Reporter) -> dict:
     tags = list(dict.fromkeys([*r.library_tags, *([r.pipeline_tag] if r.pipeline_tag else [])]))
     tags += [*card.get("tags", []), *([r.languages[0]] if r.languages else [])]
     tags += [f"dataset:{d}" for d in r.datasets]
+    if r.base_model:  # the Hub's tags for a declared base: plain, and with the relation
+        relation, base = r.base_model
+        tags += [f"base_model:{base}", f"base_model:{relation}:{base}"]
     tags += [
         *(["co2_eq_emissions"] if co2 is not ... else []),
         *(["model-index"] if "model-index" in card else []),
@@ -592,6 +635,7 @@ def build(data: Path, out: Path) -> dict:
     extract = extract.astype(object).where(extract.notna(), None)  # NA -> None, numbers stay
     reporters = read_study(data, _authors_2026(extract))
     merge_2026(reporters, extract)
+    declare_base_models(reporters)
     models = [model_record(r) for r in sorted(reporters.values(), key=lambda r: r.id)]
     datasets = sorted(dataset_records(reporters), key=lambda d: d["api"]["id"])
     stats = {
@@ -599,6 +643,7 @@ def build(data: Path, out: Path) -> dict:
         "datasets": len(datasets),
         "origins": dict(Counter("+".join(sorted(r.origins)) for r in reporters.values())),
         "messy": dict(Counter(m.pop("_messy") or "regular" for m in models)),
+        "base_model": dict(Counter(r.base_model[0] for r in reporters.values() if r.base_model)),
         "with_co2_tag": sum("co2_eq_emissions" in m["api"]["tags"] for m in models),
         "placeholder_created_at": sum(
             m["api"]["createdAt"] == PLACEHOLDER_CREATED_AT for m in models

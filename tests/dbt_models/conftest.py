@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hubcarbon.settings import DBT_PROJECT_DIR
+from hubcarbon_settings import DBT_PROJECT_DIR
 
 from .raw_hub_fixture import write_raw_hub
 
@@ -53,10 +53,10 @@ class Warehouse:
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    """raw_hub fixture rows built through every model, test and unit test (the study's seeds and
-    models/reproduction included)."""
+    """raw_hub fixture rows built through every model, test and unit test (as `make build` does;
+    the study's seeds and models/reproduction are the reproduction's, tests/reproduce)."""
     work_dir = tmp_path_factory.mktemp("dbt")
     built = Warehouse(work_dir / "warehouse.duckdb", work_dir)
     write_raw_hub(built.path)
-    built.dbt("build", "--vars", "{load_study_seeds: true}")
+    built.dbt("build")
     return built
