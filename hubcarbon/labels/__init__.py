@@ -78,7 +78,9 @@ select
     classification.emissions_status,
     classification.co2_fields_filled_count,
     coalesce(quarantined.co2_eq_emissions_raw, emissions.co2_eq_emissions_raw) as value_raw,
-    quarantined.quarantine_reason
+    quarantined.quarantine_reason,
+    emissions.inherited_from_model_id,
+    emissions.inheritance_evidence
 from marts.reporting_classification as classification
 left join marts.quarantined_emissions as quarantined
     on classification.model_id = quarantined.model_id
@@ -92,6 +94,14 @@ STATUS_REASONS = {
     "not_measured": "its value, {value}, is an exact 0, which means not measured (AutoTrain's 0)",
     "quarantined": "its value, {value}, cannot be trusted as grams ({reason})",
     "reported": "it reports {value}, but the warehouse gives it no label of its own",
+    "inherited": "its value, {value}, is inherited from {parent} ({evidence}), and a training run"
+    " is rated once, at its source: make label MODEL={parent}",
+}
+INHERITANCE_EVIDENCE = {
+    "base_model_tag": "its base_model tag names that model, which reports the same grams",
+    "card_base_model": "its card's base_model names that model, which reports the same grams",
+    "sibling_same_base": "an older model of the same base reports the same grams",
+    "name_pattern": "the same repo name but for a repack suffix, and the same grams",
 }
 QUARANTINE_REASONS = {
     "negative": "a negative number",
@@ -151,7 +161,7 @@ def fmt(value: float | None, unit: str) -> str:
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("hubcarbon.labels"),
     autoescape=True,  # model ids and card values are text from the Hub
-    trim_blocks=False,
+    auto_reload=False,  # templates are package files: no stat per card
     undefined=jinja2.StrictUndefined,
 )
 _ENV.filters.update(grams=grams, fmt=fmt, count=lambda v: fmt(v, "count"))
@@ -299,16 +309,24 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
         hint = f" Did you mean {near[0][0]}?" if near else " Check the id (org/name)."
         return LabelError(f"{model_id} is not a model in {where}.{hint}", code=2)
     row = rows[0]
-    reason = STATUS_REASONS[row["emissions_status"]].format(
+    parent = row["inherited_from_model_id"]
+    reason = STATUS_REASONS["inherited" if parent else row["emissions_status"]].format(
         value=f"“{row['value_raw']}”",
         reason=QUARANTINE_REASONS.get(row["quarantine_reason"], row["quarantine_reason"]),
+        parent=parent,
+        evidence=INHERITANCE_EVIDENCE.get(row["inheritance_evidence"], row["inheritance_evidence"]),
+    )
+    remedy = (
+        "If its training was its own, add this block with its own measured grams"
+        if parent
+        else "To earn a label, add this block with the measured grams"
     )
     return LabelError(
         f"{model_id} has no efficiency label: {reason}.\n"
         f"Reporting level: {row['reporting_level']}; the card fills"
         f" {row['co2_fields_filled_count']} of the 5 co2_eq_emissions fields.\n"
-        "To earn a label, add this to the YAML metadata at the top of its README.md, with the"
-        " measured grams (the Hub's co2_eq_emissions spec):\n\n" + SNIPPET,
+        f"{remedy} to the YAML metadata at the top of its README.md (the Hub's co2_eq_emissions"
+        " spec):\n\n" + SNIPPET,
         code=1,
     )
 

@@ -138,28 +138,29 @@ def test_make_labels_removes_cards_of_models_without_a_label(labelled: Labelled)
 
 
 @pytest.mark.parametrize(
-    ("status", "reason"),
+    ("which", "reason"),
     [
-        ("no_claim", "has no co2_eq_emissions metadata"),
-        ("not_reported_placeholder", "holds a placeholder"),
-        ("not_measured", "which means not measured"),
-        ("quarantined", "cannot be trusted as grams"),
+        ("c.emissions_status = 'no_claim'", "has no co2_eq_emissions metadata"),
+        ("c.emissions_status = 'not_reported_placeholder'", "holds a placeholder"),
+        ("c.emissions_status = 'not_measured'", "which means not measured"),
+        ("c.emissions_status = 'quarantined'", "cannot be trusted as grams"),
+        ("e.emission_value_inherited", "is inherited from "),
     ],
 )
 def test_a_model_without_a_label_gets_why_and_the_snippet(
-    labelled: Labelled, status: str, reason: str
+    labelled: Labelled, which: str, reason: str
 ) -> None:
-    ((model_id, level, filled, raw),) = (
+    ((model_id, level, filled, raw, parent),) = (
         r.values()
         for r in records(
             labelled.paths,
             "select c.model_id, c.reporting_level, c.co2_fields_filled_count,"
-            " coalesce(q.co2_eq_emissions_raw, e.co2_eq_emissions_raw) as raw"
+            " coalesce(q.co2_eq_emissions_raw, e.co2_eq_emissions_raw) as raw,"
+            " e.inherited_from_model_id as parent"
             " from marts.reporting_classification as c"
             " left join marts.quarantined_emissions as q using (model_id)"
             " left join marts.fct_model_emissions as e using (model_id)"
-            " where c.emissions_status = ? order by c.model_id limit 1",
-            [status],
+            f" where {which} order by c.model_id limit 1",
         )
     )
     done = run_module(f"hubcarbon.labels {model_id}", labelled.paths.data_dir)
@@ -168,6 +169,8 @@ def test_a_model_without_a_label_gets_why_and_the_snippet(
     assert reason in done.stderr
     if raw is not None:
         assert f"“{raw}”" in done.stderr
+    if parent is not None:  # where the label is: the model the value comes from
+        assert f"make label MODEL={parent}" in done.stderr
     assert f"Reporting level: {level}; the card fills {filled} of the 5" in done.stderr
     snippet = done.stderr.split("---\n")[1]
     assert set(yaml.safe_load(snippet)["co2_eq_emissions"]) == SPEC_KEYS
