@@ -337,6 +337,45 @@ MODELS = [
         ),
         None,
     ),
+    # --- reports that live only in the prose (no front matter claims them)
+    (
+        _model("lab/pasted-yaml", card={"license": "mit"}),
+        "# Pasted\n\n### Co2_eq_emissions:\n- Emissions: 7,05 kg Co2\n- source: CodeCarbon\n"
+        "- training_type: fine-tuning\n- hardware_used: 2 x A100\n\n## Usage\n",
+        None,
+    ),
+    (
+        _model("lab/total-above-breakdown", card={"license": "mit"}),
+        "## Environmental Impact\n\n- **Carbon Emitted:**\n  - Total: 12,5 kg CO2eq\n"
+        "  - Data preparation: 0,5 kg\n  - Training: 11 kg\n  - Inference: 1 kg\n",
+        None,
+    ),
+    (
+        _model("lab/computed-expression", card={"license": "mit"}),
+        TEMPLATE_BODY.format(
+            hardware=MORE,
+            hours="12",
+            cloud=MORE,
+            region=MORE,
+            carbon="350W x 12h = 4.2 kWh x 0.43 kg CO2eq/kWh = 1.81 kg CO2eq",
+        ),
+        None,
+    ),
+    (
+        _model("lab/breakdown-without-total", card={"license": "mit"}),
+        "Carbon Emitted:\n  - Training: 11 kg\n  - Inference: 1 kg\n",
+        None,
+    ),
+    (
+        _model("lab/ambiguous-comma", card={"license": "mit"}),
+        TEMPLATE_BODY.format(hardware=MORE, hours=MORE, cloud=MORE, region=MORE, carbon="1,234 g"),
+        None,
+    ),
+    (
+        _model("lab/front-matter-wins", card={"co2_eq_emissions": {"emissions": 2}}),
+        TEMPLATE_BODY.format(hardware=MORE, hours=MORE, cloud=MORE, region=MORE, carbon="5 kg"),
+        None,
+    ),
     # --- no emissions at all
     (_model("plain/no-card", card=None, pipeline_tag=None, library=None), None, None),
     (

@@ -36,6 +36,10 @@ FACTS = {
     "lab/grams-of-co2": (1_234.5, "ok", "card_metadata"),
     "lab/yaml-underscore-string": (24_700_000, "unit_assumed_grams", "card_metadata"),
     "lab/template-kg": (4_800, "ok", "card_text"),
+    "lab/pasted-yaml": (7_050, "ok", "card_text"),
+    "lab/total-above-breakdown": (12_500, "ok", "card_text"),
+    "lab/computed-expression": (1_810, "ok", "card_text"),
+    "lab/front-matter-wins": (2, "unit_assumed_grams", "card_metadata"),
     "user/autotrain-zero-3": (0, "zero_not_measured", "card_metadata"),
 }
 
@@ -61,6 +65,8 @@ def test_junk_is_quarantined_and_placeholders_are_not_reported(warehouse):
         "lab/range": "range",
         "lab/huge": "implausible_magnitude",
         "lab/words": "unparseable",
+        "lab/breakdown-without-total": "multiple_values",
+        "lab/ambiguous-comma": "ambiguous_separator",
     }
     status = dict(
         warehouse.query("select model_id, emissions_status from marts.reporting_classification")
@@ -107,6 +113,8 @@ def test_context_is_normalised(warehouse):
     assert context["lab/google-cloud"][0] == "Google Cloud Footprint"
     assert context["user/autotrain-news-2"][0] == "AutoTrain"
     assert context["lab/template-kg"][2:] == ("A100", 8, "United States of America", "us-east-1")
+    # The fields of a co2_eq_emissions block pasted into the prose.
+    assert context["lab/pasted-yaml"][:4] == ("CodeCarbon", "fine-tuning", "A100", 2)
 
 
 def test_dim_models_has_every_model_once(warehouse):

@@ -9,7 +9,7 @@ import re
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 # Grams per unit, written here rather than read from seed emission_units, so that a wrong factor in
@@ -27,6 +27,8 @@ PIECES = {
     "parse_cases": "{{ parse_emission_values('parser_input', ['case_id']) }}",
     "parse_extracted": "{{ parse_emission_values('extracted', ['model_id']) }}",
     "unioned_relation": "{{ ref('int_models_unioned') }}",
+    "scanned_relation": "{{ ref('int_model_cards_scanned') }}",
+    "cards_relation": "{{ ref('stg_hf_hub__model_cards') }}",
 }
 
 
@@ -203,3 +205,96 @@ def test_any_yaml_shape_extracts_and_parses(shapes, statuses, values):
     rows = shapes(values)
     assert sorted(r[0] for r in rows) == sorted(f"m{i}" for i in range(len(values)))
     assert {status for _, status in rows} <= set(statuses)
+
+
+@pytest.fixture(scope="module")
+def prose(warehouse, compiled):
+    """Run the built prose model's SQL on card texts: model id -> (status, raw value, grams)."""
+    compiled_models = warehouse.work_dir / "target" / "compiled" / "hubcarbon" / "models"
+    model_sql = (
+        compiled_models / "intermediate" / "carbon" / "int_model_prose_emissions_extracted.sql"
+    ).read_text()
+    for relation, table in (
+        ("scanned_relation", "scanned_input"),
+        ("cards_relation", "card_input"),
+    ):
+        assert compiled[relation] in model_sql
+        model_sql = model_sql.replace(compiled[relation], table)
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse.path}' as warehouse (read_only)")
+
+    def run(texts: list[str]) -> dict[str, tuple]:
+        con.execute(
+            "create or replace temp table card_input"
+            " (model_id varchar, sha varchar, card_text varchar)"
+        )
+        con.execute(
+            "create or replace temp table scanned_input"
+            " (model_id varchar, card_sha varchar, autotrain_co2_text varchar)"
+        )
+        rows = [(f"m{i}", "s", text) for i, text in enumerate(texts)]
+        con.executemany("insert into card_input values (?, ?, ?)", rows)
+        con.executemany("insert into scanned_input values (?, ?, null)", [r[:2] for r in rows])
+        return {
+            model_id: rest
+            for model_id, *rest in con.execute(
+                "select model_id, emissions_parse_status, co2_eq_emissions_raw,"
+                f" co2_eq_emissions_g from ({model_sql})"
+            ).fetchall()
+        }
+
+    yield run
+    con.close()
+
+
+# What a line must name for a value to come from it: CO2 (outside a link), or a mass unit after a
+# number. Written independently of the model's own test, which reads seed emission_units.
+NAMES_CO2 = re.compile(r"(?i)co2|co₂|carbon|emission|[0-9]\s*(mg|g|kg|t|tons?|grams?)\b")
+LINK = re.compile(r"https?://[^\s)\]]*")
+NUMBER = st.one_of(
+    st.floats(min_value=-1e6, max_value=1e16, allow_nan=False).map(lambda v: f"{v:g}"),
+    st.integers(min_value=0, max_value=10**7).map(lambda v: f"{v:,}"),
+    st.sampled_from(["0", "7,05", "1.234,5", "2,1e-3", "-3", "12_500", "1e400", "nan", "inf"]),
+)
+UNIT = st.sampled_from(["", " g", " kg", "kgCO2eq", " tCO2e", " tons", " CO2", " kWh", " W", " h"])
+# Lines as cards write them around numbers: reports, and training losses, links, datasets and
+# metric tables that report nothing.
+LINE = st.one_of(
+    st.tuples(
+        st.sampled_from([
+            "- **Carbon Emitted:** {n}{u}", "Carbon Emitted:", "### co2_eq_emissions:",
+            "- emissions: {n}{u}", "  - Total: {n}{u}", "  - Training: {n}{u}",
+            "CO2 Emissions (in grams): {n}", "350W x 12h = {n} kWh x 0.43 kg CO2eq/kWh = {n}{u}",
+            "- Training loss: {n}", "| accuracy | {n} |", "| co2 | {n} |",
+            "See https://mlco2.github.io/impact#compute ({n})", "datasets: emissions-{n}",
+            "- **Hours used:** {n}", "  learning_rate: {n}", "Trained for {n} hours on {n} GPUs",
+            "{n} {n} {n}", "",
+        ]),
+        NUMBER, UNIT,
+    ).map(lambda t: t[0].format(n=t[1], u=t[2])),
+    st.text(max_size=30),
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.lists(LINE, max_size=8).map("\n".join), min_size=1, max_size=12))
+@example(
+    [
+        "- **Carbon Emitted:** 1e400 g",  # infinity
+        "Carbon Emitted: -3 kg",
+        "- **Carbon Emitted:**\n  - learning_rate: 0.001\n  - Training loss: 12",
+        "### co2_eq_emissions:\n  datasets: emissions-12\n- Training loss: 0.5",
+    ]
+)
+def test_prose_never_yields_a_wrong_kind_of_number(prose, statuses, texts):
+    rows = prose(texts)
+    for model_id, (status, raw, grams) in rows.items():
+        card = texts[int(model_id[1:])]
+        assert status is None or status in statuses
+        if grams is None:
+            continue
+        assert math.isfinite(grams) and grams >= 0, (card, raw, grams)
+        # The value comes from one line, and that line names CO2 or a mass unit.
+        assert any(
+            raw in line and NAMES_CO2.search(LINK.sub("", line)) for line in card.splitlines()
+        ), (card, raw)

@@ -1,6 +1,7 @@
 -- The card body of each model whose README was fetched: the card at the model's current sha when
 -- fetched, else the newest fetched one. The lines the study read from card text are extracted here
--- (values as written; placeholders are judged downstream).
+-- (values as written; placeholders are judged downstream); emission values written in the prose
+-- are read by int_model_prose_emissions_extracted.
 with
 
 models as (
@@ -47,9 +48,8 @@ final as (
         -- AutoTrain/AutoNLP: "- CO2 Emissions (in grams): 12.99"
         {%- set autotrain_line = "'(?i)co2\\s+emissions\\s*\\(in\\s+grams\\)\\s*:+[\\s*_]*([^\\n]*)'" %}
         trim({{ hubcarbon.regexp_group('card_text', autotrain_line) }}) as autotrain_co2_text,
-        -- The Hub's model card template, "Environmental Impact" section.
-        trim({{ hubcarbon.regexp_group('card_text', "'(?i)carbon\\s+emitted" ~ line_value) }})
-            as carbon_emitted_text,
+        -- The Hub's model card template, "Environmental Impact" section (its "Carbon Emitted" line
+        -- is read with the rest of the prose in int_model_prose_emissions_extracted).
         trim({{ hubcarbon.regexp_group('card_text', "'(?i)hardware\\s+type" ~ line_value) }})
             as hardware_type_text,
         trim({{ hubcarbon.regexp_group('card_text', "'(?i)hours\\s+used" ~ line_value) }})

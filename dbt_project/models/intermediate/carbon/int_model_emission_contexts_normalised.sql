@@ -1,9 +1,9 @@
 -- What a card says around its emissions, normalised: emission source bucket, training type,
 -- hardware (accelerator family / vendor / model / count), location (country, continent, cloud
--- region), hours used and cloud provider. The metadata dict wins; the template's card-body lines
--- ("Hardware Type", "Compute Region", "Hours used", "Cloud Provider") fill what it lacks, as in the
--- study; placeholders count as missing. One row per model with a co2_eq_emissions key or a
--- scanned card.
+-- region), hours used and cloud provider. The metadata dict wins; the prose fills what it lacks: a
+-- co2_eq_emissions block pasted into it, then the template's lines ("Hardware Type", "Compute
+-- Region", "Hours used", "Cloud Provider") as in the study; placeholders count as missing. One
+-- row per model with a co2_eq_emissions key or a scanned card.
 with
 
 -- Each card value cleaned once (the placeholder test is a lookup).
@@ -11,20 +11,39 @@ claims as (
 
     select
         coalesce(fields.model_id, cards.model_id) as model_id,
-        {{ hubcarbon.card_value_or_null('fields.source_raw') }} as emissions_source_raw,
-        {{ hubcarbon.card_value_or_null('fields.training_type_raw') }} as training_type_raw,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('fields.source_raw') }},
+            {{ hubcarbon.card_value_or_null('prose.source_raw') }}
+        ) as emissions_source_raw,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('fields.training_type_raw') }},
+            {{ hubcarbon.card_value_or_null('prose.training_type_raw') }}
+        ) as training_type_raw,
         {{ hubcarbon.card_value_or_null('fields.hardware_used_raw') }} as hardware_used_metadata,
-        {{ hubcarbon.card_value_or_null('cards.hardware_type_text') }} as hardware_used_text,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('prose.hardware_used_raw') }},
+            {{ hubcarbon.card_value_or_null('cards.hardware_type_text') }}
+        ) as hardware_used_text,
         {{ hubcarbon.card_value_or_null('fields.geographical_location_raw') }} as geographical_location_metadata,
-        {{ hubcarbon.card_value_or_null('cards.compute_region_text') }} as geographical_location_text,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('prose.geographical_location_raw') }},
+            {{ hubcarbon.card_value_or_null('cards.compute_region_text') }}
+        ) as geographical_location_text,
         {{ hubcarbon.card_value_or_null('fields.hours_used_raw') }} as hours_used_metadata,
-        {{ hubcarbon.card_value_or_null('cards.hours_used_text') }} as hours_used_text,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('prose.hours_used_raw') }},
+            {{ hubcarbon.card_value_or_null('cards.hours_used_text') }}
+        ) as hours_used_text,
         {{ hubcarbon.card_value_or_null('fields.cloud_provider_raw') }} as cloud_provider_metadata,
-        {{ hubcarbon.card_value_or_null('cards.cloud_provider_text') }} as cloud_provider_text,
+        coalesce(
+            {{ hubcarbon.card_value_or_null('prose.cloud_provider_raw') }},
+            {{ hubcarbon.card_value_or_null('cards.cloud_provider_text') }}
+        ) as cloud_provider_text,
         -- AutoTrain by its tags, or by the line AutoTrain writes on the cards it generates.
         coalesce(models.is_autotrain, false) or cards.autotrain_co2_text is not null as is_autotrain
     from {{ ref('int_model_emission_fields_extracted') }} as fields
     full outer join {{ ref('int_model_cards_scanned') }} as cards on fields.model_id = cards.model_id
+    left join {{ ref('int_model_prose_emissions_extracted') }} as prose on cards.model_id = prose.model_id
     left join {{ ref('int_models_unioned') }} as models
         on coalesce(fields.model_id, cards.model_id) = models.model_id
 

@@ -1,10 +1,7 @@
 -- The five fields of the co2_eq_emissions metadata (plus hours_used and cloud_provider), whatever
 -- shape the card wrote them in: a bare value (number or string: emissions only), a dict, or a list
--- of dicts. Keys are matched case-, space- and punctuation-insensitively through the seed
--- emission_metadata_keys ("Emissions", "hardware used", "geographic_location", "Compute Region").
--- Values stay as written (text); the first occurrence wins when a key repeats in a list.
--- Jinja loops below: SQLFluff cannot indent a loop body both as source and as rendered SQL.
--- noqa: disable=LT02
+-- of dicts. Keys are read by macro emission_fields_pivoted (seed emission_metadata_keys). Values
+-- stay as written (text); the first occurrence wins when a key repeats in a list.
 with
 
 claims as (
@@ -87,33 +84,21 @@ members as (
 
 ),
 
-fields as (
+values_as_text as (
 
     select
-        members.model_id,
-        keys.emission_field,
+        model_id,
+        metadata_key,
         -- JSON null stays SQL null; strings lose their quotes; numbers keep their JSON spelling.
-        {{ hubcarbon.json_get_text('members.value', '$') }} as value_text,
-        members.element_index,
-        members.metadata_key
+        {{ hubcarbon.json_get_text('value', '$') }} as value_text,
+        element_index
     from members
-    inner join {{ ref('emission_metadata_keys') }} as keys
-        on {{ hubcarbon.regexp_replace_all("lower(members.metadata_key)", "'[^a-z0-9]'", "''") }}
-        = keys.metadata_key
 
 ),
 
 pivoted as (
 
-    select
-        model_id,
-        {% for field in ['emissions', 'source', 'training_type', 'geographical_location',
-                         'hardware_used', 'hours_used', 'cloud_provider'] -%}
-        min_by(value_text, element_index) filter (where emission_field = '{{ field }}')
-            as {{ field }}_raw{{ ',' if not loop.last }}
-        {% endfor %}
-    from fields
-    group by model_id
+    {{ hubcarbon.emission_fields_pivoted('values_as_text', 'model_id', 'element_index') }}
 
 ),
 

@@ -1,16 +1,15 @@
--- One row per model whose card claims emissions: the co2_eq_emissions tag, the metadata key, or a
--- card-body line (AutoTrain's "CO2 Emissions (in grams): x", the template's "Carbon Emitted: x").
--- Every candidate value is parsed (macro parse_emission_values); the metadata value wins unless it
--- is a placeholder or empty, then the card body (AutoTrain line before template line), as the
--- study filled co2 from card text only where the metadata had none.
+-- One row per model whose card claims emissions: the co2_eq_emissions tag, the metadata key, or
+-- the prose (int_model_prose_emissions_extracted: AutoTrain's line, a co2_eq_emissions block pasted
+-- into the prose, the template's "Carbon Emitted"). The metadata value is parsed here (macro
+-- parse_emission_values, as the prose is); the front matter wins unless it is a placeholder or
+-- empty, then the prose, as the study filled co2 from card text only where the metadata had none.
+-- emissions_origin says which was used.
 with
 
 metadata_values as (
 
     select
         models.model_id,
-        'card_metadata' as emissions_origin,
-        1 as candidate_rank,
         fields.emissions_raw as co2_eq_emissions_raw,
         cast(null as varchar) as emissions_unit_hint
     from {{ ref('int_models_unioned') }} as models
@@ -20,53 +19,56 @@ metadata_values as (
 
 ),
 
-card_values as (
+metadata_parsed as (
 
-    select
-        model_id,
-        'card_text' as emissions_origin,
-        2 as candidate_rank,
-        autotrain_co2_text as co2_eq_emissions_raw,
-        'in grams' as emissions_unit_hint
-    from {{ ref('int_model_cards_scanned') }}
-    where autotrain_co2_text is not null
-
-    union all
-
-    select
-        model_id,
-        'card_text' as emissions_origin,
-        3 as candidate_rank,
-        carbon_emitted_text as co2_eq_emissions_raw,
-        cast(null as varchar) as emissions_unit_hint
-    from {{ ref('int_model_cards_scanned') }}
-    where carbon_emitted_text is not null
+    {{ parse_emission_values('metadata_values', ['model_id']) }}
 
 ),
 
 candidates as (
 
-    select * from metadata_values
+    select
+        model_id,
+        'card_metadata' as emissions_origin,
+        1 as candidate_rank,
+        co2_eq_emissions_raw,
+        emissions_value,
+        emissions_unit_raw,
+        emissions_unit,
+        emissions_unit_factor_g,
+        co2_eq_emissions_g,
+        emissions_parse_status
+    from metadata_parsed
+
     union all
-    select * from card_values
 
-),
-
-parsed as (
-
-    {{ parse_emission_values('candidates', ['model_id', 'emissions_origin', 'candidate_rank']) }}
+    select
+        model_id,
+        'card_text' as emissions_origin,
+        2 as candidate_rank,
+        co2_eq_emissions_raw,
+        emissions_value,
+        emissions_unit_raw,
+        emissions_unit,
+        emissions_unit_factor_g,
+        co2_eq_emissions_g,
+        emissions_parse_status
+    from {{ ref('int_model_prose_emissions_extracted') }}
+    where emissions_parse_status is not null
 
 ),
 
 ranked as (
 
     select
-        *,
+        candidates.*,
         row_number() over (
-            partition by model_id
-            order by emissions_parse_status in ('placeholder', 'empty'), candidate_rank
+            partition by candidates.model_id
+            order by statuses.emissions_status like 'not_reported%', candidates.candidate_rank
         ) as preference
-    from parsed
+    from candidates
+    inner join {{ ref('emission_parse_statuses') }} as statuses
+        on candidates.emissions_parse_status = statuses.emissions_parse_status
 
 ),
 
