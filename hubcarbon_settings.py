@@ -37,8 +37,8 @@ class Paths:
 
     @classmethod
     def writable_from_env(cls, command: str) -> Paths:
-        """The paths of ``DATA_DIR``, created if needed; exits with a message saying what to
-        change when it is a file, cannot be created or cannot be written."""
+        """The paths of ``DATA_DIR``; exits with a message saying what to change when it is a
+        file, cannot be created or cannot be written."""
         paths = cls.from_env()
         problem = paths._unwritable()
         if problem:
@@ -49,8 +49,11 @@ class Paths:
         return paths
 
     def _unwritable(self) -> str | None:
+        """Why DATA_DIR cannot hold the pipeline's files, else None. Leaves no trace: what it
+        creates to probe, it removes (a load that then fails writes nothing)."""
         if self.data_dir.exists() and not self.data_dir.is_dir():
             return "is a file, not a directory"
+        created = [p for p in (self.data_dir, *self.data_dir.parents) if not p.exists()]
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             # Writing is the only reliable test (access() says yes to root on read-only mounts).
@@ -58,6 +61,10 @@ class Paths:
                 pass
         except OSError as exc:
             return f"cannot be written ({exc.strerror or exc})"
+        finally:
+            for directory in created:  # deepest first
+                if directory.is_dir():
+                    directory.rmdir()
         return None
 
     def missing(self, what: Path, command: str, first: str) -> str:

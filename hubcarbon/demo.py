@@ -76,6 +76,7 @@ def start_clean(paths: Paths) -> None:
         path.unlink(missing_ok=True)
     for directory in (paths.pipelines_dir, paths.checks_dir, paths.build_dir):
         shutil.rmtree(directory, ignore_errors=True)
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
     marker.touch()
 
 

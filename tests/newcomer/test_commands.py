@@ -4,12 +4,13 @@ clean start. Each says what to do, without a traceback."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pipeline_support import run_module
 
-from hubcarbon import demo, settings
+from hubcarbon import demo
 from hubcarbon_settings import REPO_ROOT, Paths
 
 FULL_YES = ["1", "true", "yes", "TRUE", "Yes", "on"]
@@ -114,6 +115,7 @@ def test_after_the_demo_a_missing_warehouse_points_at_the_demos(
     demo_dir = tmp_path / "demo"
     demo_dir.mkdir()
     (demo_dir / "warehouse.duckdb").touch()
+    settings = sys.modules[Paths.__module__]  # wherever the paths module lives
     monkeypatch.setattr(settings, "DEMO_DATA_DIR", demo_dir)
     empty = Paths(tmp_path / "data")
     message = empty.missing(empty.warehouse, "report", "build")
