@@ -84,6 +84,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# dlt's SQL client, not pipeline.dataset(): in dlt 1.31 with the locked sqlglot 30.30 its relations
+# fail to compile (sqlglot's qualify() rejects dlt's `infer_schema` argument).
 class _Destination:
     """Queries on the destination over one connection, opened by the first query (so nothing
     holds raw.duckdb before), `{table}` placeholders resolved to qualified names. A context
