@@ -36,11 +36,12 @@ class Paths:
         return cls(Path(os.environ.get("DATA_DIR", "data")).expanduser().resolve())
 
     @classmethod
-    def writable_from_env(cls, command: str) -> Paths:
-        """The paths of ``DATA_DIR``, created if needed; exits with a message saying what to
-        change when it is a file, cannot be created or cannot be written."""
+    def writable_from_env(cls, command: str, create: bool = True) -> Paths:
+        """The paths of ``DATA_DIR``, created if needed (or, without ``create``, only known to
+        be creatable); exits with a message saying what to change when it is a file, cannot be
+        created or cannot be written."""
         paths = cls.from_env()
-        problem = paths._unwritable()
+        problem = paths._unwritable(create)
         if problem:
             raise SystemExit(
                 f"{command}: DATA_DIR={paths.data_dir} {problem}. Point DATA_DIR at a directory"
@@ -48,13 +49,18 @@ class Paths:
             )
         return paths
 
-    def _unwritable(self) -> str | None:
+    def _unwritable(self, create: bool) -> str | None:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             return "is a file, not a directory"
+        # Without `create`, where the directory would be created is tried instead.
+        probe = self.data_dir
+        while not create and not probe.exists():
+            probe = probe.parent
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if create:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
             # Writing is the only reliable test (access() says yes to root on read-only mounts).
-            with tempfile.TemporaryFile(dir=self.data_dir):
+            with tempfile.TemporaryFile(dir=probe):
                 pass
         except OSError as exc:
             return f"cannot be written ({exc.strerror or exc})"
