@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pipeline_support import run_module
 
-from hubcarbon import demo, settings
+import hubcarbon_settings as settings
+from hubcarbon import demo
 from hubcarbon_settings import REPO_ROOT, Paths
 
 FULL_YES = ["1", "true", "yes", "TRUE", "Yes", "on"]

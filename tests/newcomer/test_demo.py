@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from hubcarbon_settings import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
@@ -27,7 +25,6 @@ def run_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-@pytest.mark.slow
 def test_the_demo_prints_the_summary_the_readme_states(tmp_path: Path) -> None:
     assert STATED, "the README's quickstart states the demo's summary"
     data_dir = tmp_path / "demo"
