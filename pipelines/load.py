@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     log.setLevel(logging.INFO)  # our progress lines; libraries stay at WARNING
     endpoint = hub_endpoint()
+    # Created only once the Hub is reachable: an unreachable endpoint writes nothing.
     paths = Paths.writable_from_env("load")
     if not _token():
         log.info("no HF_TOKEN: loading with the Hub's anonymous rate limits (set it to raise them)")

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from hubcarbon_settings import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
