@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from hubcarbon_settings import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
