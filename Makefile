@@ -87,7 +87,7 @@ test: $(STAMP) ## run the whole test suite (what CI runs)
 # No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
 FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
 
-test-fast: $(STAMP) ## the fast tier, under a minute: pure helpers, imitation, dbt models/unit tests, parser properties
+test-fast: $(STAMP) ## the fast tier, no loader run (~1 min of CPU): helpers, imitation, dbt models, parser
 	$(PY) -m pytest $(FAST_TESTS)
 
 lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
