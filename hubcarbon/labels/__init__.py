@@ -71,19 +71,22 @@ inner join marts.reporting_classification as classification
     on labels.model_id = classification.model_id
 """
 # What a model without a label lacks: its reporting classification and, for a value the
-# warehouse refused or did not count, that value as written.
+# warehouse refused or did not count, that value as written and, when quarantined, why (the
+# meaning of its status in the seed the parser and the marts follow).
 UNLABELLED_SQL = """
 select
     classification.reporting_level,
     classification.emissions_status,
     classification.co2_fields_filled_count,
     coalesce(quarantined.co2_eq_emissions_raw, emissions.co2_eq_emissions_raw) as value_raw,
-    quarantined.quarantine_reason,
+    statuses.meaning as quarantine_meaning,
     emissions.inherited_from_model_id,
     emissions.inheritance_evidence
 from marts.reporting_classification as classification
 left join marts.quarantined_emissions as quarantined
     on classification.model_id = quarantined.model_id
+left join staging.emission_parse_statuses as statuses
+    on quarantined.quarantine_reason = statuses.emissions_parse_status
 left join marts.fct_model_emissions as emissions on classification.model_id = emissions.model_id
 where classification.model_id = ?
 """
@@ -102,13 +105,6 @@ INHERITANCE_EVIDENCE = {
     "card_base_model": "its card's base_model names that model, which reports the same grams",
     "sibling_same_base": "an older model of the same base reports the same grams",
     "name_pattern": "the same repo name but for a repack suffix, and the same grams",
-}
-QUARANTINE_REASONS = {
-    "negative": "a negative number",
-    "unknown_unit": "its unit is not a mass of CO₂",
-    "implausible_magnitude": "too large to be grams: probably another unit",
-    "range": "a range, not one number",
-    "unparseable": "no number could be read",
 }
 # The Hub's co2_eq_emissions metadata, as its model-card documentation specifies it: emissions in
 # grams, the other four fields free text. Placeholders in <> are for the author to replace.
@@ -312,7 +308,7 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
     parent = row["inherited_from_model_id"]
     reason = STATUS_REASONS["inherited" if parent else row["emissions_status"]].format(
         value=f"“{row['value_raw']}”",
-        reason=QUARANTINE_REASONS.get(row["quarantine_reason"], row["quarantine_reason"]),
+        reason=row["quarantine_meaning"],
         parent=parent,
         evidence=INHERITANCE_EVIDENCE.get(row["inheritance_evidence"], row["inheritance_evidence"]),
     )

@@ -150,15 +150,17 @@ def test_make_labels_removes_cards_of_models_without_a_label(labelled: Labelled)
 def test_a_model_without_a_label_gets_why_and_the_snippet(
     labelled: Labelled, which: str, reason: str
 ) -> None:
-    ((model_id, level, filled, raw, parent),) = (
+    ((model_id, level, filled, raw, parent, meaning),) = (
         r.values()
         for r in records(
             labelled.paths,
             "select c.model_id, c.reporting_level, c.co2_fields_filled_count,"
             " coalesce(q.co2_eq_emissions_raw, e.co2_eq_emissions_raw) as raw,"
-            " e.inherited_from_model_id as parent"
+            " e.inherited_from_model_id as parent, s.meaning"
             " from marts.reporting_classification as c"
             " left join marts.quarantined_emissions as q using (model_id)"
+            " left join staging.emission_parse_statuses as s"
+            "  on q.quarantine_reason = s.emissions_parse_status"
             " left join marts.fct_model_emissions as e using (model_id)"
             f" where {which} order by c.model_id limit 1",
         )
@@ -169,6 +171,8 @@ def test_a_model_without_a_label_gets_why_and_the_snippet(
     assert reason in done.stderr
     if raw is not None:
         assert f"“{raw}”" in done.stderr
+    if meaning is not None:  # why a quarantined value is refused, as the parse-status seed says
+        assert f"({meaning})" in done.stderr
     if parent is not None:  # where the label is: the model the value comes from
         assert f"make label MODEL={parent}" in done.stderr
     assert f"Reporting level: {level}; the card fills {filled} of the 5" in done.stderr
