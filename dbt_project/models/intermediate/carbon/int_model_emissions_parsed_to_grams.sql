@@ -25,19 +25,18 @@ metadata_parsed as (
 
 ),
 
+{%- set parsed_columns = [
+    'co2_eq_emissions_raw', 'emissions_value', 'emissions_unit_raw', 'emissions_unit',
+    'emissions_unit_factor_g', 'co2_eq_emissions_g', 'emissions_parse_status',
+] %}
+
 candidates as (
 
     select
         model_id,
         'card_metadata' as emissions_origin,
         1 as candidate_rank,
-        co2_eq_emissions_raw,
-        emissions_value,
-        emissions_unit_raw,
-        emissions_unit,
-        emissions_unit_factor_g,
-        co2_eq_emissions_g,
-        emissions_parse_status
+        {{ parsed_columns | join(',\n        ') }}
     from metadata_parsed
 
     union all
@@ -46,29 +45,15 @@ candidates as (
         model_id,
         'card_text' as emissions_origin,
         2 as candidate_rank,
-        co2_eq_emissions_raw,
-        emissions_value,
-        emissions_unit_raw,
-        emissions_unit,
-        emissions_unit_factor_g,
-        co2_eq_emissions_g,
-        emissions_parse_status
+        {{ parsed_columns | join(',\n        ') }}
     from {{ ref('int_model_prose_emissions_extracted') }}
     where emissions_parse_status is not null
 
 ),
 
-ranked as (
+chosen as (
 
-    select
-        candidates.*,
-        row_number() over (
-            partition by candidates.model_id
-            order by statuses.emissions_status like 'not_reported%', candidates.candidate_rank
-        ) as preference
-    from candidates
-    inner join {{ ref('emission_parse_statuses') }} as statuses
-        on candidates.emissions_parse_status = statuses.emissions_parse_status
+    {{ hubcarbon.preferred_emission_candidates('candidates') }}
 
 ),
 
@@ -77,15 +62,8 @@ final as (
     select
         model_id,
         emissions_origin,
-        co2_eq_emissions_raw,
-        emissions_value,
-        emissions_unit_raw,
-        emissions_unit,
-        emissions_unit_factor_g,
-        co2_eq_emissions_g,
-        emissions_parse_status
-    from ranked
-    where preference = 1
+        {{ parsed_columns | join(',\n        ') }}
+    from chosen
 
 )
 

@@ -200,24 +200,9 @@ parsed as (
 
 ),
 
-ranked as (
-
-    select
-        parsed.*,
-        row_number() over (
-            partition by parsed.model_id
-            order by statuses.emissions_status like 'not_reported%', parsed.candidate_rank
-        ) as preference
-    from parsed
-    inner join {{ ref('emission_parse_statuses') }} as statuses
-        on parsed.emissions_parse_status = statuses.emissions_parse_status
-
-),
-
 chosen as (
 
-    select * from ranked
-    where preference = 1
+    {{ hubcarbon.preferred_emission_candidates('parsed') }}
 
 ),
 
