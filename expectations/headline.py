@@ -10,6 +10,15 @@ import duckdb
 Figures = dict[str, dict[str | None, float]]
 
 LABELS = "ABCDE"
+# The study's reporting levels, lowest first.
+REPORTING_LEVELS = (
+    "Unknown",
+    "Context Reporting",
+    "Basic Reporting",
+    "Awareness",
+    "Optimization",
+    "Certified",
+)
 LABEL_VARIANTS = {
     "efficiency_label": "consistent variant",
     "efficiency_label_study": "study's variant",

@@ -43,14 +43,6 @@ SHOWN = (
     ("co2_eq_emissions_total_g", "total CO2e of the training runs"),
     ("co2_eq_emissions_total_g_incl_inherited", "  counting inherited values too"),
 )
-LEVELS = (
-    "Unknown",
-    "Context Reporting",
-    "Basic Reporting",
-    "Awareness",
-    "Optimization",
-    "Certified",
-)
 
 
 def run_steps(env: dict[str, str]) -> None:
@@ -93,9 +85,8 @@ def summary(paths: Paths) -> str:
 
     lines = ["", "hubcarbon demo — summary (definitions: docs/method.md)"]
     lines += [f"  {title:<38}: {shown_value(figure)}" for figure, title in SHOWN]
-    lines.append(
-        f"  {'reporting levels':<38}: {headline.counts(figures, 'reporting_level', LEVELS)}"
-    )
+    levels = headline.counts(figures, "reporting_level", headline.REPORTING_LEVELS)
+    lines.append(f"  {'reporting levels':<38}: {levels}")
     lines += [
         f"  {'efficiency labels, ' + variant:<38}: {headline.counts(figures, figure)}"
         for figure, variant in headline.LABEL_VARIANTS.items()

@@ -322,16 +322,6 @@ def _html_table(header: list[str], rows: list[tuple[str, ...]]) -> str:
 # The two classifications
 
 
-REPORTING_LEVELS = (
-    "Unknown",
-    "Context Reporting",
-    "Basic Reporting",
-    "Awareness",
-    "Optimization",
-    "Certified",
-)
-
-
 def reporting_levels(con) -> Figure:
     frame = _df(
         con,
@@ -339,7 +329,7 @@ def reporting_levels(con) -> Figure:
     )
     counts = frame.set_index("reporting_level")["n"]
     # The levels' own order (least to most), then anything the classification may add later.
-    order = [level for level in REPORTING_LEVELS if level in counts.index]
+    order = [level for level in headline.REPORTING_LEVELS if level in counts.index]
     counts = counts.reindex(order + sorted(set(counts.index) - set(order)))
     return Figure(
         "cls-reporting-levels",
