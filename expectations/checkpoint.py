@@ -158,9 +158,7 @@ def _examples(config: Any, result: dict[str, Any]) -> tuple[str, ...]:
         rows = rows.to_dict("records")
     columns = [c for c in _columns(config) if c != "model_id"]
     return tuple(
-        f"{row.get('model_id') or row.get('reconciliation')} "
-        f"({', '.join(_value(row[c]) for c in columns)})"
-        for row in rows[:SHOWN]
+        f"{row['model_id']} ({', '.join(_value(row[c]) for c in columns)})" for row in rows[:SHOWN]
     )
 
 

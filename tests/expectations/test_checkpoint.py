@@ -1,4 +1,5 @@
-"""`make check` on a real warehouse: junk is quarantined and warned about, broken marts block.
+"""`make check` on a real warehouse: junk is quarantined and warned about, drift is warned about,
+and a warehouse tampered with after its build fails the audit and names the models.
 
 One real pipeline run is shared by the module: the local Hub imitation serves the bundled snapshot
 plus a small generated population, with junk injected the way real cards write it, and the real
@@ -186,7 +187,7 @@ def test_check_reports_its_data_docs(checked: Run) -> None:
     assert index.is_file() and index.is_relative_to(Paths(checked.data_dir).checks_dir)
     html = index.read_text()
     frames = [p.stem for p in (Paths(checked.data_dir).checks_dir / "frames").glob("*.parquet")]
-    assert "ledger" in frames and "emissions" in frames
+    assert "claims" in frames and "emissions" in frames
     for frame in frames:  # every suite and this run's validation of it are linked
         assert f"expectations/{frame}.html" in html and f"validations/{frame}/" in html
 
@@ -227,33 +228,38 @@ def test_value_fixed_from_kg_to_g_since_the_previous_check_is_warned_about(check
     assert kept.set_index("model_id").co2_eq_emissions_g[UNIT_FIXED] == pytest.approx(4.2)
 
 
-def test_tampered_warehouse_fails_and_names_the_models(checked: Run, tmp_path: Path) -> None:
+def test_tampered_warehouse_fails_the_audit_and_names_the_models(
+    checked: Run, tmp_path: Path
+) -> None:
+    """dbt's tests passed when the warehouse was built; edits made since then fail `make check`."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     tampered = Paths(data_dir).warehouse
     shutil.copyfile(checked.warehouse, tampered)
+    quarantined = "junk-lab/negative-emissions"
     with duckdb.connect(str(tampered)) as con:
-        negative, deleted = (
+        negative, doubled = (
             model_id
             for (model_id,) in con.execute(
                 "select model_id from marts.fct_model_emissions "
-                "where emissions_parse_status <> 'zero_not_measured' order by model_id limit 2"
+                "where is_measured order by model_id limit 2"
             ).fetchall()
         )
-        (labelled,) = con.execute(
-            "select model_id from marts.reporting_classification "
-            "where emissions_status = 'no_claim' order by model_id limit 1"
-        ).fetchone()
         con.execute(
             "update marts.fct_model_emissions set co2_eq_emissions_g = -co2_eq_emissions_g "
             "where model_id = ?",
             [negative],
         )
-        con.execute("delete from marts.fct_model_emissions where model_id = ?", [deleted])
         con.execute(
-            "insert into marts.efficiency_labels by name "
-            "select ? as model_id, 'A' as efficiency_label",
-            [labelled],
+            "update marts.fct_model_emissions set co2_eq_emissions_g = 2 * co2_eq_emissions_g "
+            "where model_id = ?",
+            [doubled],
+        )
+        # A quarantined model slipped into the facts, dressed as a clean fact.
+        con.execute(
+            "insert into marts.fct_model_emissions "
+            "select * replace (? as model_id) from marts.fct_model_emissions where model_id = ?",
+            [quarantined, doubled],
         )
 
     done = check(data_dir)
@@ -262,12 +268,20 @@ def test_tampered_warehouse_fails_and_names_the_models(checked: Run, tmp_path: P
     out = done.stdout
     assert "FAILED" in out
     for model_id, description in (
-        (negative, "grams are >= 0 and physically plausible"),
-        (deleted, "a reporter is in fct_model_emissions"),
-        (labelled, "A-E labels exist only for reporters"),
+        (negative, "audit: grams are >= 0 and physically plausible"),
+        (doubled, "audit: grams = parsed number x the unit's true factor"),
+        (quarantined, "audit: no quarantined model in the facts"),
     ):
         failure = section(out, description)
-        assert failure.lstrip().startswith("CRITICAL") and model_id in failure
+        assert failure.lstrip().startswith("CRITICAL") and model_id in failure, failure
+    assert f"{quarantined} (negative)" in section(out, "no quarantined model in the facts")
+
+
+def test_frames_read_the_marts_only() -> None:
+    """GX checks the served interface: no frame reads raw, staging or intermediate tables."""
+    for frame in FRAMES:
+        schemas = set(re.findall(r"\b(?:from|join)\s+(\w+)\.", frame.sql, re.IGNORECASE))
+        assert schemas == {"marts"}, (frame.name, schemas)
 
 
 def test_missing_warehouse_exits_2_and_says_what_to_run(tmp_path: Path) -> None:
