@@ -3,6 +3,7 @@ clean start. Each says what to do, without a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +19,16 @@ FULL_NO = ["", "0", "false", "no", "FALSE", "No", "off"]
 FULL_UNCLEAR = ["maybe", "2", "tru", "yes please", "-1", "nope"]
 
 
+# What a newcomer's shell does not have: `make test` exports DATA_DIR and make's own variables.
+NOT_IN_A_SHELL = ("DATA_DIR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FULL")
+
+
 def make_dry_run(*args: str) -> subprocess.CompletedProcess[str]:
-    """``make -n``: the recipe as make would run it, without running it."""
+    """``make -n``: the recipe as make would run it, without running it, from a plain shell."""
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_SHELL}
     return subprocess.run(
         ["make", "--no-print-directory", "-n", *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
 
 
