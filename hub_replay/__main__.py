@@ -19,7 +19,7 @@ import httpx2
 from hub_replay.corpus import DEFAULT_POPULATION, Corpus
 from hub_replay.server import Faults, HubReplay, RateLimit
 
-# What a co2 miner asks for on every listing page (hub_api.md §1.2).
+# What a co2 miner asks for on every listing page (the Hub's expand[] properties).
 BENCH_EXPAND = (
     "cardData", "lastModified", "createdAt", "downloads", "likes", "tags", "pipeline_tag",
     "library_name", "author", "sha", "safetensors", "usedStorage", "private", "gated",

@@ -1,6 +1,6 @@
 """Build the bundled Hub snapshot from the study's published data (developers only).
 
-    python -m hub_replay.build_snapshot /path/to/shared/data [--out FILE]
+    python -m hub_replay.build_snapshot /path/to/study-data [--out FILE]
 
 Inputs (see the data MANIFEST): study_2023/HFCO2.csv (1,419 reporters, April 2023),
 study_2023/HFClean.csv (48 curated models with card text), hub_extract_2026/
@@ -45,8 +45,8 @@ KNOWN_AUTHORS = {
     "dalle-mega": "dalle-mini",
     **dict.fromkeys(("it5-small", "it5-base", "it5-large"), "gsarti"),
 }
-# Messy co2 shapes real cards have (hub_api.md §4), as basis points of the non-curated reporters,
-# chosen by a hash of the id. Order matters only for reproducibility.
+# Messy co2 shapes real cards have (numbers, dicts, lists, strings with units), as basis points
+# of the non-curated reporters, chosen by a hash of the id. Order matters only for reproducibility.
 MESSY = [
     ("unit_string", 80),
     ("list_of_dicts", 30),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 PLACEHOLDER_CREATED_AT = "2022-03-02T23:29:04.000Z"
 
-# Fields of GET /api/models without full/expand (hub_api.md §1.1).
+# Fields the Hub returns for GET /api/models without full/expand.
 LIST_DEFAULT_FIELDS = (
     "_id",
     "id",
@@ -26,7 +26,7 @@ LIST_DEFAULT_FIELDS = (
     "modelId",
 )
 LIST_FULL_FIELDS = (*LIST_DEFAULT_FIELDS, "author", "gated", "lastModified", "sha", "siblings")
-# huggingface_hub's ExpandModelProperty_T (hub_api.md §1.2).
+# huggingface_hub's ExpandModelProperty_T.
 MODEL_EXPANDABLE = frozenset(
     (
         "author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt",
