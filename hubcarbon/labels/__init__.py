@@ -240,9 +240,9 @@ def _bound(rating: str | None, boundary: dict, unit: str) -> str:
     return "" if value is None else f"{better} {fmt(value, unit)}"
 
 
-def connect(paths: Paths) -> duckdb.DuckDBPyConnection:
+def connect(paths: Paths, command: str) -> duckdb.DuckDBPyConnection:
     if not paths.warehouse.exists():
-        raise LabelError(f"{paths.warehouse} does not exist: run make build (or make demo) first.")
+        raise LabelError(paths.missing(paths.warehouse, command, "build"))
     try:
         return duckdb.connect(str(paths.warehouse), read_only=True)
     except duckdb.IOException as exc:
@@ -427,7 +427,7 @@ def _remove_stale(labels_dir: Path, cards: list[Card]) -> int:
 
 
 def label_one(paths: Paths, model_id: str, base_url: str) -> str:
-    with connect(paths) as con:
+    with connect(paths, "label") as con:
         cards = read_cards(con, [model_id])
         if not cards:
             raise explain_unlabelled(con, model_id, paths.warehouse)
@@ -441,7 +441,7 @@ def label_one(paths: Paths, model_id: str, base_url: str) -> str:
 
 def label_all(paths: Paths) -> str:
     started = time.monotonic()
-    with connect(paths) as con:
+    with connect(paths, "labels") as con:
         cards = read_cards(con)
     # No PNG here: rasterising costs ~0.1 s of CPU per card (minutes for the demo, hours for the
     # Hub), where an SVG costs ~1 ms; make label draws a model's PNG.
@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
     # Where the labels folder is published; relative links by default (files in the model repo).
     base_url = os.environ.get("LABELS_BASE_URL", "")
     try:
-        paths = Paths.from_env()
+        paths = Paths.writable_from_env("labels" if args.all else "label")
         print(label_all(paths) if args.all else label_one(paths, args.model, base_url))
     except LabelError as exc:
         print(f"label: {exc}", file=sys.stderr)

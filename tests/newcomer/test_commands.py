@@ -79,6 +79,7 @@ COMMANDS = {
     "report": "hubcarbon.report",
     "check": "expectations.checkpoint",
     "demo": "hubcarbon.demo",
+    "labels": "hubcarbon.labels --all",
 }
 
 
@@ -103,9 +104,11 @@ def test_data_dir_that_cannot_be_written_is_refused_clearly(command: str) -> Non
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize(("command", "first"), [("build", "load"), ("export", "build"),
-                                                ("docs", "build"), ("report", "build"),
-                                                ("check", "build")])  # fmt: skip
+MISSING_FIRST = [("build", "load"), ("export", "build"), ("docs", "build"), ("report", "build"),
+                 ("check", "build"), ("labels", "build")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "first"), MISSING_FIRST)
 def test_a_missing_warehouse_names_the_commands_to_type(
     command: str, first: str, tmp_path: Path
 ) -> None:
