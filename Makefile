@@ -19,6 +19,16 @@ FULL_YES := 1 true yes TRUE True YES Yes y Y on ON On
 FULL_NO  := 0 false no FALSE False NO No n N off OFF Off
 FULL_BAD := $(if $(filter-out 0 1,$(words $(FULL))),$(FULL),$(filter-out $(FULL_YES) $(FULL_NO),$(FULL)))
 LOAD_ARGS := $(if $(filter $(FULL_YES),$(FULL)),--full,)
+
+# ENGINE=spark runs build, export, reproduce, demo and bench-build on Apache Spark (dbt-spark,
+# pyspark in local mode). Its ~700 MB of packages are installed on its first use only.
+ENGINE ?= duckdb
+ifeq ($(filter duckdb spark,$(ENGINE)),)
+$(error ENGINE='$(ENGINE)' is not an engine: use ENGINE=duckdb (the default) or ENGINE=spark)
+endif
+export HUBCARBON_ENGINE := $(ENGINE)
+SPARK_STAMP := $(VENV)/.installed-spark
+ENGINE_STAMP := $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP),$(STAMP))
 DBT_ARGS ?=
 
 .PHONY: help install load build check all demo test test-fast lint export docs reproduce report bench-load bench-build clean
@@ -29,22 +39,28 @@ help: ## show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
 	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 or 0 (load),"
+	@echo "               ENGINE=duckdb (default) or spark (build, export, reproduce, demo, bench-build),"
 	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions')."
 
 .uv/bin/uv:
 	python3 -m venv .uv && .uv/bin/pip install --quiet uv
 
+# .pyc once: every command starts faster. An installed spark group stays installed.
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode  # .pyc once: every command starts faster
+	$(UV) sync --frozen --compile-bytecode $(if $(wildcard $(SPARK_STAMP)),--extra spark)
 	@touch $(STAMP)
 
-install: $(STAMP) ## create or update .venv from uv.lock (bootstraps uv if absent)
+$(SPARK_STAMP): $(STAMP)
+	$(UV) sync --frozen --compile-bytecode --extra spark
+	@touch $(SPARK_STAMP)
+
+install: $(ENGINE_STAMP) ## create or update .venv from uv.lock (bootstraps uv if absent; ENGINE=spark adds Spark)
 
 load: $(STAMP) ## mine the Hub incrementally into DATA_DIR/raw.duckdb (FULL=1: full reconciliation)
 	$(if $(FULL_BAD),$(error FULL='$(FULL)' is neither yes nor no: use FULL=1 (or true, yes) for a full reconciliation, FULL=0 (or false, no, or nothing) for an incremental load))
 	$(PY) -m pipelines.load $(LOAD_ARGS)
 
-build: $(STAMP) ## dbt build (seeds, models, tests) into a new warehouse, swapped in atomically
+build: $(ENGINE_STAMP) ## dbt build (seeds, models, tests) into a new warehouse, swapped in atomically
 	$(PY) -m hubcarbon.warehouse build $(DBT_ARGS)
 
 check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a critical expectation
@@ -52,16 +68,16 @@ check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a cr
 
 all: load build check ## load, build, check against HF_ENDPOINT (default: the real Hub)
 
-demo: $(STAMP) ## the whole pipeline offline on the bundled snapshot, into data/demo/ (or DATA_DIR)
+demo: $(ENGINE_STAMP) ## the whole pipeline offline on the bundled snapshot, into data/demo/ (or DATA_DIR)
 	DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
 
-export: $(STAMP) ## write every mart as Parquet under DATA_DIR/exports/
+export: $(ENGINE_STAMP) ## write every mart as Parquet under DATA_DIR/exports/
 	$(PY) -m hubcarbon.warehouse export
 
 docs: $(STAMP) ## generate the dbt docs site under DATA_DIR/docs/
 	$(PY) -m hubcarbon.warehouse docs
 
-reproduce: $(STAMP) ## re-run the study on its published data; fails outside tolerance
+reproduce: $(ENGINE_STAMP) ## re-run the study on its published data; fails outside tolerance
 	$(PY) -m hubcarbon.reproduce
 
 report: $(STAMP) ## render the static HTML report of the current warehouse under DATA_DIR/report/
@@ -78,7 +94,7 @@ labels: $(STAMP) ## every labelled model's card and badge, and the searchable DA
 bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation
 	$(PY) -m pipelines.bench
 
-bench-build: $(STAMP) ## benchmark: dbt build on the 1,000,000-model population
+bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on the 1,000,000-model population (ENGINE=spark: both engines)
 	$(PY) -m hubcarbon.bench_build
 
 test: $(STAMP) ## run the whole test suite (what CI runs)

@@ -96,6 +96,16 @@ class Paths:
         return self.data_dir / "dlt"
 
     @property
+    def lake_dir(self) -> Path:
+        """The raw layer as Parquet (``lake/raw_hub/<table>/``), what Spark reads."""
+        return self.data_dir / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        """ENGINE=spark's warehouse: Spark's Parquet tables and its Derby Hive metastore."""
+        return self.data_dir / "spark"
+
+    @property
     def exports_dir(self) -> Path:
         return self.data_dir / "exports"
 

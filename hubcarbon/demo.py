@@ -31,6 +31,8 @@ STEPS = (
     ("build", [sys.executable, "-m", "hubcarbon.warehouse", "build"]),
     ("check", [sys.executable, "-m", "expectations.checkpoint"]),
 )
+# ENGINE=spark: the checks read DuckDB's warehouse; Spark's marts are served as Parquet exports.
+SPARK_STEPS = (*STEPS[:2], ("export", [sys.executable, "-m", "hubcarbon.warehouse", "export"]))
 # What the summary shows, in this order (marts.headline_figures, one definition for every output).
 SHOWN = (
     ("models", "models on the (imitated) Hub"),
@@ -45,8 +47,8 @@ SHOWN = (
 )
 
 
-def run_steps(env: dict[str, str]) -> None:
-    for name, command in STEPS:
+def run_steps(env: dict[str, str], steps=STEPS) -> None:
+    for name, command in steps:
         print(f"\n==> demo: {name}", flush=True)
         started = time.monotonic()
         result = subprocess.run(command, env=env, cwd=REPO_ROOT, check=False)
@@ -72,9 +74,21 @@ def start_clean(paths: Paths) -> None:
     marker.touch()
 
 
-def summary(paths: Paths) -> str:
+def summary(paths: Paths, on_spark: bool = False) -> str:
+    if on_spark:  # the marts Spark built, as exported
+        with duckdb.connect() as con:
+            exported = str(paths.exports_dir / "headline_figures.parquet").replace("'", "''")
+            con.execute(
+                f"create schema marts; create view marts.headline_figures as from '{exported}'"
+            )
+            figures = headline.read(con)
+        return _summary(paths, figures, f"Spark marts exported to {paths.exports_dir}")
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         figures = headline.read(con)
+    return _summary(paths, figures, f"Warehouse: {paths.warehouse}")
+
+
+def _summary(paths: Paths, figures: headline.Figures, where: str) -> str:
     models = headline.value(figures, "models")
 
     def shown_value(figure: str) -> str:
@@ -94,7 +108,7 @@ def summary(paths: Paths) -> str:
     shown = relative_to_repo(paths.data_dir)
     lines += [
         "",
-        f"Warehouse: {paths.warehouse}",
+        where,
         f"Next, on this warehouse (every command takes DATA_DIR={shown}):",
         f"  make report DATA_DIR={shown}     # the HTML report",
         f"  make export DATA_DIR={shown}     # every mart as Parquet",
@@ -118,8 +132,9 @@ def main() -> None:
         print(f"==> demo: Hub imitation at {hub.url}", flush=True)
         env = {**os.environ, "HF_ENDPOINT": hub.url, "DATA_DIR": str(paths.data_dir)}
         env.pop("HF_TOKEN", None)  # the imitation needs no token; never send a real one to it
-        run_steps(env)
-    print(summary(paths))
+        on_spark = os.environ.get("HUBCARBON_ENGINE") == "spark"
+        run_steps(env, SPARK_STEPS if on_spark else STEPS)
+    print(summary(paths, on_spark))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ the references the build is compared with, never its inputs.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from hubcarbon.warehouse import engine as warehouse_engine
 from hubcarbon.warehouse import run_dbt
 from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
@@ -282,13 +284,17 @@ class Row:
         return abs(self.ours - self.reference.study) <= self.reference.tolerance + 1e-9
 
 
-def build_study_warehouse(paths: Paths) -> Path:
-    """Build the study's seeds and the reproduction models with dbt into a file of their own."""
+def build_study_warehouse(paths: Paths, engine: str = "duckdb") -> Path:
+    """Build the study's seeds and the reproduction models with dbt into a database of their own:
+    ``reproduce/study.duckdb``, or on Spark the metastore and tables under ``reproduce/spark``."""
     workdir = paths.data_dir / "reproduce"
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "study.duckdb"
+    database = workdir / ("spark" if engine == "spark" else "study.duckdb")
+    if engine == "spark":
+        shutil.rmtree(database, ignore_errors=True)
     for stale in (database, database.with_name(database.name + ".wal")):
-        stale.unlink(missing_ok=True)
+        if stale.is_file():
+            stale.unlink()
     # Own target and log paths: other dbt runs in the project directory must not share them.
     # Cautious: a test runs only when every model it reads is built (a relationship from an
     # intermediate model to a shared seed is not the reproduction's to run).
@@ -298,21 +304,29 @@ def build_study_warehouse(paths: Paths) -> Path:
     # HFClean's first column (the pandas index) has no header; agate warns on every run.
     os.environ.setdefault("PYTHONWARNINGS", "ignore:Column 0 has no name")
     code = run_dbt(
-        ["build", *args], database, paths.data_dir, DBT_PROJECT_DIR, target=str(workdir / "target")
+        ["build", *args],
+        None if engine == "spark" else database,
+        paths.data_dir,
+        DBT_PROJECT_DIR,
+        target=str(workdir / "target"),
+        spark_dir=database,
     )
     if code != 0:
         raise SystemExit(f"reproduce: dbt build of the study data failed (exit {code}); see above.")
     return database
 
 
-def compare(database: Path) -> list[Row]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        ours = {
-            (figure, item): (value, n)
-            for figure, item, value, n in con.execute(
-                "select figure, item, figure_value, n from reproduction.repro_figures"
-            ).fetchall()
-        }
+def compare(database: Path, engine: str = "duckdb") -> list[Row]:
+    query = "select figure, item, figure_value, n from reproduction.repro_figures"
+    if engine == "spark":
+        from hubcarbon import spark
+
+        with spark.session(database) as session:
+            rows = [tuple(row) for row in session.sql(query).collect()]
+    else:
+        with duckdb.connect(str(database), read_only=True) as con:
+            rows = con.execute(query).fetchall()
+    ours = {(figure, item): (value, n) for figure, item, value, n in rows}
     return [Row(ref, *ours.get((ref.figure, ref.item), (None, None))) for ref in REFERENCES]
 
 
@@ -373,7 +387,8 @@ def main() -> None:
     print(
         "reproduce: building the study's published data with the project's dbt logic …", flush=True
     )
-    rows = compare(build_study_warehouse(paths))
+    engine = warehouse_engine()
+    rows = compare(build_study_warehouse(paths, engine), engine)
     print()
     print(render(rows))
     failed = [row for row in rows if not row.ok]

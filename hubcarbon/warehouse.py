@@ -175,18 +175,30 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
 
 def run_dbt(
     command: Sequence[str],
-    warehouse: Path,
+    warehouse: Path | None,
     data_dir: Path,
     project_dir: Path,
     target: str | None = None,
+    spark_dir: Path | None = None,
 ) -> int:
-    """Run ``dbt <command>`` on the DuckDB file ``warehouse``; returns dbt's exit code.
+    """Run ``dbt <command>`` on the DuckDB file ``warehouse``, or on Spark when ``warehouse`` is
+    None (metastore and tables under ``spark_dir``, default ``DATA_DIR/spark``); returns dbt's
+    exit code.
 
     dbt's output streams to ours. The profile of ``project_dir`` is used whatever the user's
     environment says, pointed at ``warehouse`` (``HUBCARBON_WAREHOUSE``) with ``DATA_DIR`` set to
     ``data_dir``. ``target`` is dbt's target path (compiled SQL, run results, partial-parse
     state): concurrent runs of one project need one each.
     """
+    if warehouse is None:
+        from hubcarbon import spark
+
+        engine = {
+            "DBT_TARGET": spark.TARGET,
+            **spark.environment(spark_dir or Paths(data_dir).spark_dir),
+        }
+    else:
+        engine = {"HUBCARBON_WAREHOUSE": str(warehouse)}
     env = {
         # No colour codes in piped or CI output (a terminal keeps them; the user's setting wins).
         **({} if sys.stdout.isatty() else {"DBT_USE_COLORS": "false"}),
@@ -195,7 +207,7 @@ def run_dbt(
         "DBT_PROJECT_DIR": str(project_dir),
         "DBT_PROFILES_DIR": str(project_dir),  # the project's profile, whatever the user's env says
         "DATA_DIR": str(data_dir),
-        "HUBCARBON_WAREHOUSE": str(warehouse),
+        **engine,
     }
     # A subprocess, not dbtRunner: dbt keeps process-global state, and the profile reads our env.
     return subprocess.run([str(DBT), *command], cwd=project_dir, env=env, check=False).returncode
@@ -293,6 +305,15 @@ def _ident(name: str) -> str:
 
 
 USAGE = "usage: python -m hubcarbon.warehouse {build [dbt args] | export | docs [dbt args]}"
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """The engine of make's ENGINE (HUBCARBON_ENGINE): duckdb unless told otherwise."""
+    name = os.environ.get("HUBCARBON_ENGINE") or "duckdb"
+    if name not in ENGINES:
+        raise SystemExit(f"ENGINE={name} is not one of {', '.join(ENGINES)}.")
+    return name
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -300,6 +321,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if command not in ("build", "docs", "export"):
         raise SystemExit(USAGE)
     paths = Paths.writable_from_env(command)
+    if engine() == "spark":
+        _main_spark(command, args, paths)
+        return
     try:
         if command == "build":
             build(paths, args)
@@ -310,6 +334,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             raise SystemExit(USAGE)
     except WarehouseError as exc:
+        raise SystemExit(f"{command}: {exc}") from None
+
+
+def _main_spark(command: str, args: Sequence[str], paths: Paths) -> None:
+    from hubcarbon import lake, spark  # the optional engine's packages only when asked for
+
+    if command == "docs" or (command == "export" and args):
+        raise SystemExit(f"{command}: with ENGINE=spark only build and export run; {USAGE}")
+    try:
+        spark.build(paths, args) if command == "build" else spark.export(paths)
+    except (spark.SparkError, lake.LakeError) as exc:
         raise SystemExit(f"{command}: {exc}") from None
 
 

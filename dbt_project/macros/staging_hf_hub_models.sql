@@ -21,11 +21,11 @@ renamed as (
         ---------- strings
         pipeline_tag,
         library_name,
-        cast(gated as varchar) as gated,
+        cast(gated as {{ dbt.type_string() }}) as gated,
 
         ---------- lists and JSON
         {{ hubcarbon.json_string_list('tags') }} as tags,
-        cast(card_data as json) as card_data,
+        {{ hubcarbon.as_json('card_data') }} as card_data,
         {{ hubcarbon.json_get('card_data', '$.co2_eq_emissions') }} as co2_eq_emissions_json,
         {{ hubcarbon.json_string_list(hubcarbon.json_get('card_data', '$.datasets')) }} as card_datasets,
         {{ hubcarbon.json_string_list(hubcarbon.json_get('card_data', '$.base_model')) }} as card_base_models,
@@ -41,8 +41,8 @@ renamed as (
         coalesce(cast(disabled as boolean), false) as is_disabled,
 
         ---------- timestamps (UTC)
-        cast(created_at as timestamptz) as hub_created_at,
-        cast(last_modified as timestamptz) as last_modified_at,
+        cast(created_at as {{ hubcarbon.type_timestamp_utc() }}) as hub_created_at,
+        cast(last_modified as {{ hubcarbon.type_timestamp_utc() }}) as last_modified_at,
         {{ hubcarbon.dlt_load_id_to_timestamp('_dlt_load_id') }} as loaded_at
 
     from source

@@ -108,7 +108,7 @@ def test_a_figure_outside_tolerance_fails_the_run(run, monkeypatch, capsys) -> N
     _, database = run
     wrong = replace(reproduce.REFERENCES[0], study=reproduce.REFERENCES[0].study + 100)
     monkeypatch.setattr(reproduce, "REFERENCES", [wrong, *reproduce.REFERENCES[1:]])
-    monkeypatch.setattr(reproduce, "build_study_warehouse", lambda paths: database)
+    monkeypatch.setattr(reproduce, "build_study_warehouse", lambda paths, engine: database)
     with pytest.raises(SystemExit) as exit_:
         reproduce.main()
     assert wrong.label in str(exit_.value)

@@ -58,8 +58,9 @@
     to_timestamp(cast({{ expr }} as double))
 {%- endmacro %}
 
+{#- Through a double, as DuckDB's to_timestamp: the same microsecond. -#}
 {% macro default__dlt_load_id_to_timestamp(expr) -%}
-    timestamp_seconds(cast(cast({{ expr }} as double) as bigint))
+    timestamp_seconds(cast({{ expr }} as double))
 {%- endmacro %}
 
 
@@ -73,4 +74,33 @@
             end
         else cast({{ numerator }} as double) / {{ denominator }}
     end
+{%- endmacro %}
+
+
+{#- A UTC instant: DuckDB's timestamptz; Spark has no time-zone type, its timestamp is read and
+    written in the session time zone, which the spark profile sets to UTC. -#}
+{% macro type_timestamp_utc() -%}
+    {{ return(adapter.dispatch('type_timestamp_utc', 'hubcarbon')()) }}
+{%- endmacro %}
+
+{% macro duckdb__type_timestamp_utc() -%}
+    timestamptz
+{%- endmacro %}
+
+{% macro default__type_timestamp_utc() -%}
+    timestamp
+{%- endmacro %}
+
+
+{#- 'YYYY-MM' of a timestamp or date. -#}
+{% macro month_text(expr) -%}
+    {{ return(adapter.dispatch('month_text', 'hubcarbon')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__month_text(expr) -%}
+    strftime({{ expr }}, '%Y-%m')
+{%- endmacro %}
+
+{% macro default__month_text(expr) -%}
+    date_format({{ expr }}, 'yyyy-MM')
 {%- endmacro %}

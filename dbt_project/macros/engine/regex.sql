@@ -1,5 +1,13 @@
 {#- Regular expressions differ per engine (DuckDB's RE2 functions, Spark's Java regex functions).
-    Patterns passed here must stay within the RE2/Java common subset: no look-around. -#}
+    Patterns passed here must stay within the RE2/Java common subset: no look-around. A pattern is
+    written once, as a standard SQL literal (backslashes as they are); Spark unescapes backslashes
+    in string literals, so its variants double them (macro spark_regex). -#}
+
+{#- A pattern expression for Spark: the backslashes of its literals doubled. Harmless for column
+    references (a lookup seed's patterns are stored with single backslashes). -#}
+{% macro spark_regex(pattern) -%}
+    {{ pattern | replace('\\', '\\\\') }}
+{%- endmacro %}
 
 {% macro regexp_test(expr, pattern) -%}
     {{ return(adapter.dispatch('regexp_test', 'hubcarbon')(expr, pattern)) }}
@@ -10,7 +18,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_test(expr, pattern) -%}
-    ({{ expr }} rlike {{ pattern }})
+    ({{ expr }} rlike {{ hubcarbon.spark_regex(pattern) }})
 {%- endmacro %}
 
 {% macro default__regexp_test(expr, pattern) -%}
@@ -31,6 +39,10 @@
     nullif(regexp_extract({{ expr }}, {{ pattern }}, {{ group }}), '')
 {%- endmacro %}
 
+{% macro spark__regexp_group(expr, pattern, group=1) -%}
+    nullif(regexp_extract({{ expr }}, {{ hubcarbon.spark_regex(pattern) }}, {{ group }}), '')
+{%- endmacro %}
+
 
 {% macro regexp_replace_all(expr, pattern, replacement) -%}
     {{ return(adapter.dispatch('regexp_replace_all', 'hubcarbon')(expr, pattern, replacement)) }}
@@ -40,7 +52,11 @@
     regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g')
 {%- endmacro %}
 
-{#- Spark's regexp_replace replaces every match already. -#}
 {% macro default__regexp_replace_all(expr, pattern, replacement) -%}
     regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+{#- Spark's regexp_replace replaces every match already. -#}
+{% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, {{ hubcarbon.spark_regex(pattern) }}, {{ replacement }})
 {%- endmacro %}

@@ -12,6 +12,7 @@
     generate_subscripts(string_split({{ text_expr }}, chr(10)), 1) as line_number
 {%- endmacro %}
 
+{#- Spark reads '\n' in a literal as a newline. -#}
 {% macro spark__explode_lines(text_expr) -%}
     posexplode(split({{ text_expr }}, '\n')) as (line_number, line_text)
 {%- endmacro %}
@@ -30,5 +31,5 @@
     array_join(transform(
         array_sort(collect_list(case when {{ expr }} is not null then struct({{ order_expr }} as o, {{ expr }} as v) end)),
         x -> x.v
-    ), '\n')
+    ), chr(10))
 {%- endmacro %}

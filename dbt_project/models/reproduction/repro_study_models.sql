@@ -11,12 +11,12 @@ published as (
         hfco2.source as source_published,
         hfco2.training_type as training_type_published,
         cast(hfco2.created_at as date) as created_on,
-        cast(null as varchar) as emissions_unit_hint,
-        cast(hfco2.co2_eq_emissions as varchar) as co2_eq_emissions_raw,
+        cast(null as {{ dbt.type_string() }}) as emissions_unit_hint,
+        cast(hfco2.co2_eq_emissions as {{ dbt.type_string() }}) as co2_eq_emissions_raw,
         nullif(hfco2.environment, 'Not Specified') as hardware_published,
         nullif(hfco2.domain, 'Not Specified') as model_domain,
         -- HFCO2 mixes True, False and '1' (HFClean's flag); both True and '1' mean AutoTrain.
-        lower(cast(hfco2.auto as varchar)) in ('true', '1') as is_autotrain,
+        lower(cast(hfco2.auto as {{ dbt.type_string() }})) in ('true', '1') as is_autotrain,
         row_number() over (
             order by
                 hfco2.modelid, hfco2.created_at, hfco2.downloads, hfco2.co2_eq_emissions,
@@ -54,7 +54,7 @@ final as (
         curated.model_id is not null as is_curated,
         published.model_domain,
         published.created_on,
-        strftime(published.created_on, '%Y-%m') as created_month,
+        {{ hubcarbon.month_text('published.created_on') }} as created_month,
         parsed.co2_eq_emissions_raw,
         parsed.co2_eq_emissions_g,
         parsed.emissions_parse_status,

@@ -22,7 +22,7 @@ object_members as (
         0 as element_index,
         members.key as metadata_key,
         members.value
-    from claims, json_each(claims.co2) as members
+    from claims, {{ hubcarbon.json_each('claims.co2') }} as members
     where claims.co2_shape = 'OBJECT'
 
 ),
@@ -34,7 +34,7 @@ array_elements as (
         cast(elements.key as integer) as element_index,
         elements.value,
         elements.type as element_type
-    from claims, json_each(claims.co2) as elements
+    from claims, {{ hubcarbon.json_each('claims.co2') }} as elements
     where claims.co2_shape = 'ARRAY'
 
 ),
@@ -46,7 +46,7 @@ array_members as (
         array_elements.element_index,
         members.key as metadata_key,
         members.value
-    from array_elements, json_each(array_elements.value) as members
+    from array_elements, {{ hubcarbon.json_each('array_elements.value') }} as members
     where array_elements.element_type = 'OBJECT'
 
     union all

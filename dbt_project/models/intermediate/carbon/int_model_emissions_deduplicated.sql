@@ -47,7 +47,7 @@ base_model_tags as (
     from (
         select
             model_id,
-            unnest(tags) as tag
+            {{ hubcarbon.unnest_list('tags') }} as tag
         from {{ ref('int_models_unioned') }}
     ) as tagged
     where substr(tag, 1, 11) = 'base_model:'
@@ -69,7 +69,7 @@ declared as (
     union all
     select
         model_id,
-        unnest(card_base_models) as base_model_id,
+        {{ hubcarbon.unnest_list('card_base_models') }} as base_model_id,
         0 as is_tagged
     from {{ ref('int_models_unioned') }}
     where card_base_models is not null

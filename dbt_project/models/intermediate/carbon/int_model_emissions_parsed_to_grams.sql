@@ -11,7 +11,7 @@ metadata_values as (
     select
         models.model_id,
         fields.emissions_raw as co2_eq_emissions_raw,
-        cast(null as varchar) as emissions_unit_hint
+        cast(null as {{ dbt.type_string() }}) as emissions_unit_hint
     from {{ ref('int_models_unioned') }} as models
     left join {{ ref('int_model_emission_fields_extracted') }} as fields
         on models.model_id = fields.model_id

@@ -27,7 +27,7 @@ model_index_entries as (
             "lower(" ~ hubcarbon.json_get_text('entries.value', '$.type') ~ ")", "'[^a-z0-9]'", "''"
         ) }} as metric_type,
         {{ hubcarbon.json_get_text('entries.value', '$.value') }} as metric_text
-    from claimants, json_each(claimants.model_index_metrics_json) as entries
+    from claimants, {{ hubcarbon.json_each('claimants.model_index_metrics_json') }} as entries
     where {{ hubcarbon.json_type_name('claimants.model_index_metrics_json') }} = 'ARRAY'
 
 ),

@@ -172,7 +172,7 @@ candidates as (
         'pasted_co2_eq_emissions' as emissions_prose_form,
         2 as candidate_rank,
         coalesce(nullif(anchors.pasted_text, ''), pasted_fields.emissions_raw) as co2_eq_emissions_raw,
-        cast(null as varchar) as emissions_unit_hint
+        cast(null as {{ dbt.type_string() }}) as emissions_unit_hint
     from anchors
     left join pasted_fields on anchors.model_id = pasted_fields.model_id
     where coalesce(nullif(anchors.pasted_text, ''), pasted_fields.emissions_raw) is not null
@@ -187,7 +187,7 @@ candidates as (
             nullif(anchors.carbon_emitted_text, ''), breakdowns.total_text, breakdowns.co2_lines_text,
             anchors.carbon_emitted_text
         ) as co2_eq_emissions_raw,
-        cast(null as varchar) as emissions_unit_hint
+        cast(null as {{ dbt.type_string() }}) as emissions_unit_hint
     from anchors
     left join breakdowns on anchors.model_id = breakdowns.model_id
     where anchors.carbon_emitted_text is not null

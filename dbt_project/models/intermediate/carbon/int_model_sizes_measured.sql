@@ -33,7 +33,7 @@ named_datasets as (
     from (
         select
             model_id,
-            unnest(card_datasets) as dataset_id
+            {{ hubcarbon.unnest_list('card_datasets') }} as dataset_id
         from models
     ) as exploded
     where trim(dataset_id) <> ''

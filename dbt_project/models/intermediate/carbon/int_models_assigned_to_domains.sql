@@ -17,7 +17,7 @@ model_tags as (
 
     select
         model_id,
-        unnest(list_distinct(list_append(coalesce(tags, []), pipeline_tag))) as tag
+        {{ hubcarbon.unnest_list(hubcarbon.list_distinct_with('tags', 'pipeline_tag')) }} as tag
     from {{ ref('int_models_unioned') }}
 
 ),

@@ -26,8 +26,7 @@ flags as (
         ) as has_optimization_tag,
         coalesce(
             {%- for tag in var('certification_tags') %}
-            -- t is a lambda parameter, not a table
-            array_contains(list_transform(models.tags, lambda t: lower(t)), '{{ tag }}'){{ ' or' if not loop.last }} -- noqa: RF02
+            {{ hubcarbon.list_contains_lowered('models.tags', "'" ~ tag ~ "'") }}{{ ' or' if not loop.last }}
             {%- endfor %}, false
         ) as has_certification_tag,
         (case when statuses.emissions_status not like 'not_reported%' then 1 else 0 end)

@@ -72,7 +72,7 @@ figures as (
     {% for figure, source, definition in single_figures -%}
     select
         '{{ figure }}' as figure,
-        cast(null as varchar) as category,
+        cast(null as {{ dbt.type_string() }}) as category,
         cast({{ figure }} as double) as figure_value,
         '{{ definition | replace("'", "''") }}' as definition
     from {{ source }}

@@ -15,7 +15,7 @@ renamed as (
         status as dataset_status,
         cast(dataset_size_bytes as bigint) as dataset_size_bytes,
         cast(used_storage_bytes as bigint) as used_storage_bytes,
-        cast(fetched_at as timestamptz) as fetched_at
+        cast(fetched_at as {{ hubcarbon.type_timestamp_utc() }}) as fetched_at
 
     from source
 

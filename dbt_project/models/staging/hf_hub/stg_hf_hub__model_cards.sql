@@ -14,7 +14,7 @@ renamed as (
         sha,
         status as card_status,
         card_text,
-        cast(fetched_at as timestamptz) as fetched_at
+        cast(fetched_at as {{ hubcarbon.type_timestamp_utc() }}) as fetched_at
 
     from source
 

@@ -11,7 +11,7 @@ renamed as (
 
     select
         id as model_id,
-        cast(deleted_at as timestamptz) as deleted_at
+        cast(deleted_at as {{ hubcarbon.type_timestamp_utc() }}) as deleted_at
 
     from source
 

@@ -12,8 +12,8 @@ renamed as (
     select
         model_id,
         first_commit_id,
-        cast(first_commit_at as timestamptz) as first_commit_at,
-        cast(fetched_at as timestamptz) as fetched_at
+        cast(first_commit_at as {{ hubcarbon.type_timestamp_utc() }}) as first_commit_at,
+        cast(fetched_at as {{ hubcarbon.type_timestamp_utc() }}) as fetched_at
 
     from source
 

@@ -16,7 +16,7 @@ renamed as (
         cast(weight_files_bytes as bigint) as weight_files_bytes,
         cast(pytorch_model_bin_bytes as bigint) as pytorch_model_bin_bytes,
         cast(used_storage_bytes as bigint) as used_storage_bytes,
-        cast(fetched_at as timestamptz) as fetched_at
+        cast(fetched_at as {{ hubcarbon.type_timestamp_utc() }}) as fetched_at
 
     from source
 

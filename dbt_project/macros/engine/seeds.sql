@@ -1,0 +1,34 @@
+{#- Seeds on Spark: dbt-spark 1.11's session method splices seed values into its INSERT unescaped,
+    so a quote in a value breaks the statement and Spark's string-literal escapes eat the
+    backslashes of the lookup seeds' regular expressions ("\b"). The rows are written as escaped
+    literals instead, cast to the seed's column types as dbt-spark does. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) %}
+    {%- set types = [] %}
+    {%- for col_name in agate_table.column_names %}
+        {%- do types.append(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) %}
+    {%- endfor %}
+    {%- set statements = [] %}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) %}
+        {%- set sql %}
+            insert into {{ this.render() }} values
+            {%- for row in chunk %}
+            (
+                {%- for value in row -%}
+                cast({{ 'null' if value is none else hubcarbon.spark_string_literal(value | string) }} as {{ types[loop.index0] }})
+                {{- ', ' if not loop.last }}
+                {%- endfor -%}
+            ){{ ',' if not loop.last }}
+            {%- endfor %}
+        {%- endset %}
+        {%- do run_query(sql) %}
+        {%- do statements.append(sql) %}
+    {%- endfor %}
+    {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+
+{#- A Spark SQL string literal (Spark unescapes backslashes in literals, as Java strings do). -#}
+{% macro spark_string_literal(text) -%}
+    '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
