@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from spark_support import require_spark
 
 from hubcarbon_settings import DBT_PROJECT_DIR
-
-from .conftest import require_spark
 
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -54,7 +53,7 @@ def compile_models(target: str, work_dir: Path) -> dict[str, str]:
         "DATA_DIR": str(work_dir),
         "HUBCARBON_WAREHOUSE": ":memory:",
     }
-    command = [str(DBT), "compile", "--target", target, "--resource-type", "model"]
+    command = [str(DBT), "compile", "--target", target, "--select", "resource_type:model"]
     command += ["--no-populate-cache", "--vars", "{load_study_seeds: true}"]
     done = subprocess.run(
         command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False
@@ -68,7 +67,8 @@ def leaks(sql_by_model: dict[str, str], forbidden: dict[str, str]) -> list[str]:
     found = []
     for model, sql in sql_by_model.items():
         code = re.sub(r"--[^\n]*|/\*.*?\*/", "", sql, flags=re.S)  # comments may name anything
-        code = re.sub(r"'(?:[^']|'')*'", "''", code)  # so may string literals (regex patterns)
+        # So may string literals (regex patterns), quotes escaped either way ('' or \').
+        code = re.sub(r"'(?:[^'\\]|''|\\.)*'", "''", code)
         for what, pattern in forbidden.items():
             for match in re.finditer(pattern, code, flags=re.I):
                 found.append(f"{model}: {what}: {match.group(0)!r}")

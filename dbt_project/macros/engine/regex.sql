@@ -3,10 +3,11 @@
     written once, as a standard SQL literal (backslashes as they are); Spark unescapes backslashes
     in string literals, so its variants double them (macro spark_regex). -#}
 
-{#- A pattern expression for Spark: the backslashes of its literals doubled. Harmless for column
-    references (a lookup seed's patterns are stored with single backslashes). -#}
+{#- A pattern expression for Spark: the backslashes of its literals doubled, and a quote written
+    the standard way ('') as Spark reads it (\'; Spark reads '' as two adjacent literals). Harmless
+    for column references (a lookup seed's patterns are stored with single backslashes). -#}
 {% macro spark_regex(pattern) -%}
-    {{ pattern | replace('\\', '\\\\') }}
+    {{ pattern | replace('\\', '\\\\') | replace("''", "\\'") }}
 {%- endmacro %}
 
 {% macro regexp_test(expr, pattern) -%}

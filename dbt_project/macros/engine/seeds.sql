@@ -32,3 +32,23 @@
 {% macro spark_string_literal(text) -%}
     '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
 {%- endmacro %}
+
+
+{#- Unit-test fixtures give list columns as DuckDB reads a list from text ("['a', 'b']", "[]"); on
+    Spark such a value becomes array('a', 'b'). Other values are cast as dbt-spark casts them
+    (a struct or map given as a Spark expression, unquoted). -#}
+{% macro spark__safe_cast(field, type) -%}
+    {%- set is_nested = type.lower().startswith(('struct', 'array', 'map')) %}
+    {%- set text = field.strip("'").replace("\\'", "'").strip() if field is string else '' %}
+    {%- if is_nested and type.lower().startswith('array') and text.startswith('[') and text.endswith(']') %}
+        {%- set items = [] %}
+        {%- for item in text[1:-1].split(',') if item.strip() %}
+            {%- do items.append(hubcarbon.spark_string_literal(item.strip().strip("'\""))) %}
+        {%- endfor -%}
+        cast(array({{ items | join(', ') }}) as {{ type }})
+    {%- elif is_nested and field is string -%}
+        cast({{ text }} as {{ type }})
+    {%- else -%}
+        cast({{ field }} as {{ type }})
+    {%- endif %}
+{%- endmacro %}
