@@ -26,7 +26,8 @@ ENGINE ?= duckdb
 ifeq ($(filter duckdb spark,$(ENGINE)),)
 $(error ENGINE='$(ENGINE)' is not an engine: use ENGINE=duckdb (the default) or ENGINE=spark)
 endif
-export HUBCARBON_ENGINE := $(ENGINE)
+# Only the commands that take ENGINE see it (a test run's own builds stay on DuckDB).
+build demo export reproduce bench-build: export HUBCARBON_ENGINE := $(ENGINE)
 SPARK_STAMP := $(VENV)/.installed-spark
 ENGINE_STAMP := $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP),$(STAMP))
 DBT_ARGS ?=

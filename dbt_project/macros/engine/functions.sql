@@ -92,6 +92,12 @@
 {%- endmacro %}
 
 
+{#- The Hub's createdAt of repos created before it recorded dates, as a UTC instant. -#}
+{% macro hub_created_at_placeholder() -%}
+    cast('{{ var("hub_created_at_placeholder") }}' as {{ hubcarbon.type_timestamp_utc() }})
+{%- endmacro %}
+
+
 {#- 'YYYY-MM' of a timestamp or date. -#}
 {% macro month_text(expr) -%}
     {{ return(adapter.dispatch('month_text', 'hubcarbon')(expr)) }}

@@ -1,30 +1,28 @@
-{#- Seeds on Spark: dbt-spark 1.11's session method splices seed values into its INSERT unescaped,
-    so a quote in a value breaks the statement and Spark's string-literal escapes eat the
-    backslashes of the lookup seeds' regular expressions ("\b"). The rows are written as escaped
-    literals instead, cast to the seed's column types as dbt-spark does. -#}
+{#- Seeds on Spark are read by Spark's CSV reader, as dbt-duckdb COPYs them, rather than through
+    agate rows spliced into an INSERT (dbt-spark's way): that splices values unescaped (a quote
+    breaks the statement, Spark's literal escapes eat the lookup seeds' regex backslashes) and
+    agate reads the text "null" as a null (seed emission_placeholders lists it). Columns keep the
+    seed's types; empty fields are null, as in DuckDB. -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) %}
-    {%- set types = [] %}
+    {%- set columns = [] %}
     {%- for col_name in agate_table.column_names %}
-        {%- do types.append(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) %}
+        {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) %}
+        {%- do columns.append(adapter.quote(col_name) ~ ' ' ~ type) %}
     {%- endfor %}
-    {%- set statements = [] %}
-    {%- for chunk in agate_table.rows | batch(get_batch_size()) %}
-        {%- set sql %}
-            insert into {{ this.render() }} values
-            {%- for row in chunk %}
-            (
-                {%- for value in row -%}
-                cast({{ 'null' if value is none else hubcarbon.spark_string_literal(value | string) }} as {{ types[loop.index0] }})
-                {{- ', ' if not loop.last }}
-                {%- endfor -%}
-            ){{ ',' if not loop.last }}
-            {%- endfor %}
-        {%- endset %}
-        {%- do run_query(sql) %}
-        {%- do statements.append(sql) %}
-    {%- endfor %}
-    {{ return(statements[0] if statements else '') }}
+    {%- set csv_view = adapter.quote(this.identifier ~ '__csv') %}
+    {%- set path = model.root_path ~ '/' ~ model.original_file_path %}
+    {%- set sql %}
+        create or replace temporary view {{ csv_view }} ({{ columns | join(', ') }})
+        using csv options (
+            path {{ hubcarbon.spark_string_literal(path) }}, header 'true', multiLine 'true',
+            escape '"', delimiter {{ hubcarbon.spark_string_literal(config.get('delimiter', ',')) }}
+        )
+    {%- endset %}
+    {%- do run_query(sql) %}
+    {%- do run_query('insert into ' ~ this.render() ~ ' select * from ' ~ csv_view) %}
+    {%- do run_query('drop view ' ~ csv_view) %}
+    {{ return(sql) }}
 {% endmacro %}
 
 

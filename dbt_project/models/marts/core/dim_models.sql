@@ -22,7 +22,7 @@ final as (
         end as card_scan_status,
         case
             when first_commits.first_commit_at is not null then 'first_commit'
-            when models.hub_created_at <> cast('{{ var("hub_created_at_placeholder") }}' as {{ hubcarbon.type_timestamp_utc() }})
+            when models.hub_created_at <> {{ hubcarbon.hub_created_at_placeholder() }}
                 then 'hub_created_at'
             else 'unknown'
         end as created_at_source,
@@ -48,7 +48,7 @@ final as (
         coalesce(
             first_commits.first_commit_at,
             case
-                when models.hub_created_at <> cast('{{ var("hub_created_at_placeholder") }}' as {{ hubcarbon.type_timestamp_utc() }})
+                when models.hub_created_at <> {{ hubcarbon.hub_created_at_placeholder() }}
                     then models.hub_created_at
             end
         ) as created_at,
