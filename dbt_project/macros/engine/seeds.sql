@@ -16,7 +16,9 @@
         create or replace temporary view {{ csv_view }} ({{ columns | join(', ') }})
         using csv options (
             path {{ hubcarbon.spark_string_literal(path) }}, header 'true', multiLine 'true',
-            escape '"', delimiter {{ hubcarbon.spark_string_literal(config.get('delimiter', ',')) }}
+            escape '"', delimiter {{ hubcarbon.spark_string_literal(config.get('delimiter', ',')) }},
+            -- pandas writes infinities and NaN so (the study's seeds); DuckDB reads them as numbers
+            positiveInf 'inf', negativeInf '-inf', nanValue 'nan'
         )
     {%- endset %}
     {%- do run_query(sql) %}
