@@ -29,6 +29,8 @@ DUCKDB_ONLY = {
         r"\b(unnest|list_\w+|string_split|generate_subscripts)\s*\(|\[\]"
     ),
     "lambda": r"\blambda\s+\w+\s*:",
+    # Spark reads "x" as a string, not a column: identifiers are quoted by adapter.quote().
+    "double-quoted identifier": r'"\w+"',
     "JSON functions": r"\b(json_each|json_extract\w*|json_type)\s*\(",
     "DuckDB functions": (
         r"\b(regexp_matches|quantile_cont|round_even|strftime|to_timestamp|string_agg)\s*\("

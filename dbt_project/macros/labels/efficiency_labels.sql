@@ -209,7 +209,7 @@ select * from labelled
     {{ hubcarbon.efficiency_labels(
         ref('hfco2'),
         output=output,
-        id_column='"modelId"',
+        id_column=adapter.quote('modelId'),
         reference_model_id='distilgpt2',
         columns={
             'co2_eq_emissions': 'co2_eq_emissions',
