@@ -27,12 +27,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from hubcarbon_settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
 DBT = Path(sys.executable).with_name("dbt")  # the dbt installed beside this interpreter
+# The one description of the raw tables (dlt's schema, tests/test_raw_schema.py holds them equal).
+SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "hf_hub" / "_hf_hub__sources.yml"
+
+
+def described_raw_tables() -> dict[str, set[str]]:
+    """Each table of dbt's source `hf_hub` and the names of its described columns."""
+    (source,) = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
+    return {t["name"]: {c["name"] for c in t.get("columns", [])} for t in source["tables"]}
 
 
 class WarehouseError(Exception):
@@ -157,6 +166,13 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
         ]
         if not tables:
             raise WarehouseError(f"{raw_db} has no {RAW_SCHEMA} tables: run make load first.")
+        if missing := sorted(described_raw_tables().keys() - set(tables)):
+            raise WarehouseError(
+                f"{raw_db} lacks {', '.join(f'{RAW_SCHEMA}.{t}' for t in missing)}, which this"
+                " version's loader writes: an earlier version loaded it. Run make load (with the"
+                " same DATA_DIR; it brings the file forward, fetching only what the new tables"
+                " need), then make build. For the demo's data, run make demo."
+            )
         con.execute(f"create schema wh.{RAW_SCHEMA}")
         for table in tables:
             name = f"{RAW_SCHEMA}.{_ident(table)}"

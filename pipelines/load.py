@@ -32,6 +32,7 @@ import duckdb
 import httpx2
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
+from dlt.pipeline.helpers import pipeline_drop
 
 from hubcarbon_settings import Paths
 from pipelines.hf_hub import hf_hub, hf_hub_backfill, models_cursor
@@ -125,6 +126,22 @@ def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
             shutil.rmtree(package)
 
 
+def _bring_forward(pipeline: dlt.Pipeline) -> None:
+    """Upgrade raw tables written by an earlier loader. Before raw.duckdb kept every file's size
+    (`model_sizes__siblings`), the loader stored its own sums in `model_sizes`: that table is
+    dropped through dlt (a load package of its own, so a kill is finished by the next run), and
+    this load fetches the reporters' sizes again, one request each. Nothing else is refetched."""
+    schema = (
+        pipeline.schemas.get(pipeline.default_schema_name) if pipeline.default_schema_name else None
+    )
+    sizes = schema.tables.get("model_sizes", {}) if schema else {}
+    if "weight_files_bytes" in sizes.get("columns", {}):
+        log.info(
+            "raw.duckdb holds summed model sizes (an earlier loader): fetching them again as files"
+        )
+        pipeline_drop(pipeline, resources=["model_sizes"])()
+
+
 def _token() -> str | None:
     # Resolved here, not as a source argument, so it never reaches dlt's config trace or state.
     return os.environ.get("HF_TOKEN") or dlt.secrets.get("sources.hf_hub.hf_token")
@@ -150,6 +167,7 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
         log.info("finishing the load packages of an interrupted load")
         pipeline.normalize()
         pipeline.load()
+    _bring_forward(pipeline)
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)

@@ -3,8 +3,12 @@ tables and columns, and the loader creates every one of them, empty or not, on t
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import dlt
 import duckdb
+from pipeline_support import run_module
 from raw_tables import SOURCES_FILE, columns_of, described
 
 from hubcarbon_settings import Paths
@@ -22,3 +26,20 @@ def test_the_first_load_creates_every_described_table(demo_warehouse: Paths) -> 
     with duckdb.connect(str(demo_warehouse.raw_db), read_only=True) as con:
         created = columns_of(con)
     assert {t: c for t, c in created.items() if t in described()} == described()
+
+
+def test_build_names_the_command_for_a_raw_file_an_earlier_version_loaded(
+    demo_warehouse: Paths, tmp_path: Path
+) -> None:
+    """A raw.duckdb from before a table was added: `make build` says to run `make load` rather
+    than failing in dbt with "table not found", and no warehouse appears."""
+    old = Paths(tmp_path / "data")
+    old.data_dir.mkdir()
+    shutil.copyfile(demo_warehouse.raw_db, old.raw_db)
+    with duckdb.connect(str(old.raw_db)) as con:
+        con.execute("drop table raw_hub.model_sizes__siblings")
+    done = run_module("hubcarbon.warehouse build", old.data_dir)
+    assert done.returncode != 0
+    assert "lacks raw_hub.model_sizes__siblings" in done.stderr, done.stderr[-2000:]
+    assert "Run make load (with the same DATA_DIR" in done.stderr
+    assert not old.warehouse.exists()

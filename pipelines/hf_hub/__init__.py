@@ -55,7 +55,7 @@ from .helpers import (
 def _columns(**types: str) -> dict[str, dict[str, Any]]:
     """Column hints (fresh dicts: dlt writes into them). A `!` suffix makes a column non-null."""
     return {
-        name: {"data_type": t.rstrip("!"), "nullable": not t.endswith("!")}
+        name: {"name": name, "data_type": t.rstrip("!"), "nullable": not t.endswith("!")}
         for name, t in types.items()
     }
 
@@ -84,8 +84,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# dlt's SQL client, not pipeline.dataset(): in dlt 1.31 with the locked sqlglot 30.30 its relations
-# fail to compile (sqlglot's qualify() rejects dlt's `infer_schema` argument).
+# What is loaded is read through dlt's own clients in dlt's portable form (tables found by the job
+# client, named by the SQL client, `%s` parameters), not pipeline.dataset(): in dlt 1.31 with the
+# locked sqlglot 30.30 its relations fail to compile (qualify() rejects dlt's `infer_schema`).
 class _Destination:
     """Queries on the destination over one connection, opened by the first query (so nothing
     holds raw.duckdb before), `{table}` placeholders resolved to qualified names. A context
@@ -104,27 +105,36 @@ class _Destination:
         self._connection.close()
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        if self._client is None:
-            self._connect()
+        self._connect()
         return self._client.execute_sql(sql.format(**self._names), *params) or []
 
     def held(self, table: str, columns: str, keys: list[Any], key: str = "model_id") -> set[Any]:
         """The `columns` of `table` held for `keys` (none before the first load created it)."""
-        if self._client is None:
-            self._connect()
+        self._connect()
         if table not in self._names:
             return set()
-        sql = f"select {columns} from {{{table}}} where {key} in (select unnest(?))"
-        return set(self.query(sql, keys))
+        held: set[Any] = set()
+        todo = iter(keys)
+        while chunk := list(islice(todo, _KEYS_PER_QUERY)):
+            marks = ", ".join(["%s"] * len(chunk))
+            held |= set(
+                self.query(f"select {columns} from {{{table}}} where {key} in ({marks})", *chunk)
+            )
+        return held
 
     def _connect(self) -> None:
-        client = self._connection.enter_context(self._pipeline.sql_client())
-        existing = client.execute_sql(
-            "select table_name from information_schema.tables where table_schema = ?",
-            client.dataset_name,
-        )
-        self._names = {table: client.make_qualified_table_name(table) for (table,) in existing}
-        self._client = client
+        if self._client is not None:
+            return
+        # Before the first load the pipeline has no schema: dlt lends an empty one, no tables.
+        job = self._connection.enter_context(self._pipeline.destination_client())
+        tables = job.schema.data_table_names(include_incomplete=True)
+        existing = [table for table, columns in job.get_storage_tables(tables) if columns]
+        self._names = {t: job.sql_client.make_qualified_table_name(t) for t in existing}
+        self._client = job.sql_client
+
+
+# Keys bound per query: a few thousand reporters take a few queries.
+_KEYS_PER_QUERY = 1000
 
 
 def _fetch_in_parallel(
@@ -173,8 +183,6 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
             "model_id": "text!",
             "sha": "text!",
             "parameters": "bigint",
-            "weight_files_bytes": "bigint",
-            "pytorch_model_bin_bytes": "bigint",
             "used_storage_bytes": "bigint",
         },
     ),
@@ -195,11 +203,16 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
         {"model_id": "text!", "first_commit_id": "text", "first_commit_at": "timestamp"},
     ),
 }
+# Lists kept as dlt's nested tables (`<table>__<field>`, joined on `_dlt_parent_id`), as the Hub
+# gives them: `model_sizes__siblings` holds every file of the repo at that sha, with its size.
+_NESTED: dict[str, dict[str, dict[str, str]]] = {
+    "model_sizes": {"siblings": {"rfilename": "text!", "size": "bigint", "lfs_size": "bigint"}},
+}
 _DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
 
 
 def _budget(columns: str, missing: str, where: str = "true") -> str:
-    """SQL: up to `?` live models that do not report and are `missing` a detail (after the
+    """SQL: up to `%s` live models that do not report and are `missing` a detail (after the
     parameters of `where`), most recently modified first."""
     return f"""
     select {columns} from {{models}} m
@@ -208,7 +221,7 @@ def _budget(columns: str, missing: str, where: str = "true") -> str:
       and not exists (select 1 from {{model_deletions}} d
                       where d.id = m.id and d.deleted_at is not null)
     order by last_modified desc nulls last, id
-    limit ?
+    limit %s
     """
 
 
@@ -221,20 +234,20 @@ _CARDS_TODO = _budget(
 _FIRST_COMMITS_TODO = _budget(
     "id",
     "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
-    where="created_at = ?::timestamptz",
+    where="created_at = %s",
 )
 
 
 # Known models the (full) listing `?` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
-    where m._dlt_load_id <> ?
+    where m._dlt_load_id <> %s
       and not exists (select 1 from {model_deletions} d
                       where d.id = m.id and d.deleted_at is not null)
 """
 _BACK = """
     select d.id from {model_deletions} d join {models} m on m.id = d.id
-    where d.deleted_at is not null and m._dlt_load_id = ?
+    where d.deleted_at is not null and m._dlt_load_id = %s
 """
 
 
@@ -377,12 +390,15 @@ def _detail(
         fetch = partial(_FETCHERS[name], client)
         yield from _fetch_in_parallel(items, fetch, progress, workers)
 
+    nested = _NESTED.get(name, {})
     return dlt.resource(
         rows,
         name=name,
         primary_key=primary_key,
         write_disposition="merge",
         columns=_columns(**columns, fetched_at="timestamp!"),
+        max_table_nesting=1 if nested else 0,
+        nested_hints={field: {"columns": _columns(**cols)} for field, cols in nested.items()},
     )
 
 
@@ -465,7 +481,7 @@ def hf_hub_backfill(
         todo = {
             "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
             "model_first_commits": dest.query(
-                _FIRST_COMMITS_TODO, HUB_CREATED_AT_PLACEHOLDER, first_commit_budget
+                _FIRST_COMMITS_TODO, parse_ts(HUB_CREATED_AT_PLACEHOLDER), first_commit_budget
             )
             if first_commit_budget > 0
             else [],

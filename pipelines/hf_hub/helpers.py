@@ -329,31 +329,30 @@ def listing_table(models: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
 
 
-def _is_weight_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith(settings.WEIGHT_FILE_SUFFIXES) and not name.startswith(
-        settings.NON_WEIGHT_PREFIXES
-    )
-
-
-def _file_size(sibling: dict[str, Any]) -> int | None:
+def _sibling(sibling: dict[str, Any]) -> dict[str, Any]:
+    """A repo file as the Hub lists it: path, size, and the LFS object's size for LFS files."""
     lfs = sibling.get("lfs")
-    size = lfs.get("size") if isinstance(lfs, dict) else None
-    return _int(size if size is not None else sibling.get("size"))
+    return {
+        "rfilename": sibling["rfilename"],
+        "size": _int(sibling.get("size")),
+        "lfs_size": _int(lfs.get("size")) if isinstance(lfs, dict) else None,
+    }
 
 
 def model_size_row(info: dict[str, Any]) -> dict[str, Any]:
-    """Sizes from `/api/models/{id}?blobs=true` (siblings carry sizes only with blobs=true)."""
-    siblings = [s for s in info.get("siblings") or [] if isinstance(s, dict)]
-    weights = [_file_size(s) for s in siblings if _is_weight_file(str(s.get("rfilename", "")))]
-    pytorch_bin = [_file_size(s) for s in siblings if s.get("rfilename") == "pytorch_model.bin"]
+    """What `/api/models/{id}?blobs=true` says about a repo's size, as the Hub gives it: every
+    file with its size (siblings carry sizes only with blobs=true; dbt decides which are
+    weights), the parameter count and the storage used."""
+    siblings = info.get("siblings") or []
     safetensors = info.get("safetensors")
     return {
         "parameters": _int(safetensors.get("total")) if isinstance(safetensors, dict) else None,
-        # Unknown (not 0) when any weight file's size is missing.
-        "weight_files_bytes": None if None in weights else sum(weights),
-        "pytorch_model_bin_bytes": pytorch_bin[0] if pytorch_bin else None,
         "used_storage_bytes": _int(info.get("usedStorage")),
+        "siblings": [
+            _sibling(s)
+            for s in siblings
+            if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
+        ],
     }
 
 

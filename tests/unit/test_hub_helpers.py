@@ -110,35 +110,26 @@ def sibling(name: str, size: int | None = None, lfs: int | None = None) -> dict:
     return {"rfilename": name, "size": size, **({"lfs": {"size": lfs}} if lfs else {})}
 
 
-def test_model_size_sums_weight_files_and_skips_training_state() -> None:
+def test_model_size_keeps_every_file_as_the_hub_lists_it() -> None:
+    """Raw stays raw: no file is judged or summed here (dbt does, by the weight-patterns seed)."""
     info = {
         "siblings": [
-            sibling("model.safetensors", size=134, lfs=500),  # the LFS size is the file's size
-            sibling("onnx/MODEL.ONNX", lfs=300),  # any folder, any case
-            sibling("pytorch_model.bin", lfs=200),
-            sibling("training_args.bin", size=4),  # a weight suffix, but not weights
-            sibling("optimizer.pt", lfs=1_000),
-            sibling("config.json", size=700),
+            sibling("model.safetensors", size=500, lfs=500),
+            sibling("training_args.bin", size=4),
+            sibling("b.safetensors"),  # a size the Hub did not give stays unknown
+            {"size": 3},  # no path: not a file
+            "junk",
         ],
         "safetensors": {"total": 66_000_000},
         "usedStorage": 2_704,
     }
     assert model_size_row(info) == {
         "parameters": 66_000_000,
-        "weight_files_bytes": 500 + 300 + 200,
-        "pytorch_model_bin_bytes": 200,
         "used_storage_bytes": 2_704,
+        "siblings": [
+            {"rfilename": "model.safetensors", "size": 500, "lfs_size": 500},
+            {"rfilename": "training_args.bin", "size": 4, "lfs_size": None},
+            {"rfilename": "b.safetensors", "size": None, "lfs_size": None},
+        ],
     }
-
-
-def test_a_weight_file_of_unknown_size_makes_the_sum_unknown() -> None:
-    info = {"siblings": [sibling("a.safetensors", lfs=10), sibling("b.safetensors")]}
-    row = model_size_row(info)
-    assert row["weight_files_bytes"] is None  # unknown, not 10
-    assert row == {
-        "parameters": None,
-        "weight_files_bytes": None,
-        "pytorch_model_bin_bytes": None,
-        "used_storage_bytes": None,
-    }
-    assert model_size_row({"siblings": [sibling("README.md", size=5)]})["weight_files_bytes"] == 0
+    assert model_size_row({}) == {"parameters": None, "used_storage_bytes": None, "siblings": []}
