@@ -118,7 +118,7 @@ def _emissions() -> Frame:
         expectations=[
             # The audit: dbt's accepted_range on co2_eq_emissions_g, test
             # assert_emission_grams_are_value_times_factor and test
-            # assert_placement_follows_the_classification, repeated on the served file.
+            # assert_claimants_land_in_exactly_one_place, repeated on the served file.
             gxe.ExpectColumnValuesToBeBetween(
                 column="co2_eq_emissions_g",
                 min_value=0,
