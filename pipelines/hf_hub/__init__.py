@@ -277,8 +277,10 @@ def _listing(
 _LISTING_COLUMNS = {"tags": "json", "card_data": "json"}  # verbatim, never flattened
 
 
-# A cursor kept by hand rather than dlt.sources.incremental: `--full` lists every model and still
-# advances it, and pipelines loaded before keep their cursor under this state key.
+# A cursor kept by hand rather than dlt.sources.incremental (whose row_order="desc" would stop the
+# paging as `past_cursor` does): `--full` lists every model and still advances the cursor, while an
+# incremental ignores its stored value only with an end_value, and then discards its state; and
+# pipelines loaded before keep their cursor under this state key.
 @dlt.resource(name="models", primary_key="id", write_disposition="merge")
 def _models(client: HubClient, full: bool) -> Iterator[pa.Table]:
     """Every model (`full`), or those modified since the previous run's newest, merged on `id`."""
