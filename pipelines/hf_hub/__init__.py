@@ -84,6 +84,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# Keys bound per query: a few thousand reporters take a few queries.
+_KEYS_PER_QUERY = 1000
+
+
 # What is loaded is read through dlt's own clients in dlt's portable form (tables found by the job
 # client, named by the SQL client, `%s` parameters), not pipeline.dataset(): in dlt 1.31 with the
 # locked sqlglot 30.30 its relations fail to compile (qualify() rejects dlt's `infer_schema`).
@@ -131,10 +135,6 @@ class _Destination:
         existing = [table for table, columns in job.get_storage_tables(tables) if columns]
         self._names = {t: job.sql_client.make_qualified_table_name(t) for t in existing}
         self._client = job.sql_client
-
-
-# Keys bound per query: a few thousand reporters take a few queries.
-_KEYS_PER_QUERY = 1000
 
 
 def _fetch_in_parallel(
@@ -238,7 +238,7 @@ _FIRST_COMMITS_TODO = _budget(
 )
 
 
-# Known models the (full) listing `?` did not list, and deleted ones it listed again.
+# Known models the (full) listing `%s` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
     where m._dlt_load_id <> %s
