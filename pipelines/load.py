@@ -34,7 +34,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from hubcarbon_settings import Paths
-from pipelines.hf_hub import hf_hub, hf_hub_backfill, models_cursor
+from pipelines.hf_hub import hf_hub, hf_hub_backfill, history_started, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -154,6 +154,10 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
     since = models_cursor(pipeline)
+    if since and not full and not history_started(pipeline):
+        # Loaded before the history existed: its baseline must observe every model once.
+        log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
+        full = True
     if full:
         kind = "full reconciliation"
     elif since:
