@@ -1,0 +1,103 @@
+"""The warehouse keeps the Hub's history: every load is an observation (tests/history/conftest.py
+runs the three loads)."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from .conftest import Scenario, build, marts
+
+OBSERVATIONS = "raw_hub.model_claim_observations"
+
+
+def _changes(run: Scenario) -> list[tuple]:
+    with duckdb.connect(str(run.steady / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select model_id, observed_at, change_type, grams_before, grams_after, ratio"
+            " from marts.emission_changes"
+        ).fetchall()
+    return sorted(
+        (run.load_number(at), kind, model_id, *_rounded(before, after, ratio))
+        for model_id, at, kind, before, after, ratio in rows
+    )
+
+
+def _rounded(*values: float | None) -> tuple[float | None, ...]:
+    return tuple(None if v is None else round(v, 9) for v in values)
+
+
+def test_emission_changes_are_exactly_the_changes_made(scenario: Scenario) -> None:
+    role, grams = scenario.roles, scenario.grams
+    expected = sorted(
+        [
+            *(
+                (
+                    2,
+                    "value_changed",
+                    role[f],
+                    *_rounded(grams[role[f]] * 1000, grams[role[f]], 0.001),
+                )
+                for f in ("fixed_1", "fixed_2")
+            ),
+            (2, "stopped_reporting", role["removed"], grams[role["removed"]], None, None),
+            *(
+                (2, "new_model_reporting", role[n], None, grams[role[n]], None)
+                for n in ("new_1", "new_2")
+            ),
+            (2, "model_deleted", role["deleted"], grams[role["deleted"]], None, None),
+            (2, "model_deleted", role["restored"], grams[role["restored"]], None, None),
+            (3, "model_restored", role["restored"], None, grams[role["restored"]], None),
+            (3, "started_reporting", role["starts"], None, 7.5, None),
+        ]
+    )
+    assert _changes(scenario) == expected
+
+
+def test_touched_models_add_no_version(scenario: Scenario) -> None:
+    """A new commit that changes no claim (new sha, lastModified) adds no row, raw or mart."""
+    touched = [scenario.roles["touched"], scenario.roles["touched_silent"]]
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        raw = con.execute(
+            f"select model_id, count(*) from {OBSERVATIONS} where model_id in (select unnest(?))"
+            " group by model_id",
+            [touched],
+        ).fetchall()
+        versions = con.execute(
+            "select count(*) from marts.emission_claim_history where model_id = ?", [touched[0]]
+        ).fetchone()
+    assert dict(raw) == dict.fromkeys(touched, 1)
+    assert versions == (1,)
+
+
+def test_loads_add_rows_only_for_the_changes(scenario: Scenario) -> None:
+    """The baseline observes every model once; the next loads (full listings) one row per change:
+    2 fixes, 1 removal, 2 new models, 2 deletions; then 1 restoration, 1 start."""
+    with duckdb.connect(str(scenario.steady / "raw.duckdb"), read_only=True) as con:
+        per_load = con.execute(
+            f"select count(*) from {OBSERVATIONS} group by _dlt_load_id order by _dlt_load_id"
+        ).fetchall()
+        listed = con.execute("select count(*) from raw_hub.models").fetchone()[0]
+    # Load 2 is a main run (5 rows) and a backfill (2 deletions); load 3 a main run.
+    assert [n for (n,) in per_load] == [listed - 2, 5, 2, 2]
+
+
+def test_a_load_killed_mid_package_then_rerun_keeps_the_same_history(scenario: Scenario) -> None:
+    def history(data_dir):
+        with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
+            return con.execute(
+                "select model_id, sha, tags, co2_eq_emissions, is_deleted, claim_hash"
+                f" from {OBSERVATIONS} order by all"
+            ).fetchall()
+
+    assert history(scenario.killed) == history(scenario.steady)
+
+
+def test_a_rebuild_from_raw_gives_identical_history_marts(scenario: Scenario, tmp_path) -> None:
+    """Delete the warehouse, build again: the history lives in raw, so nothing is lost."""
+    copy = tmp_path / "data"
+    shutil.copytree(scenario.steady, copy)
+    (copy / "warehouse.duckdb").unlink()
+    build(copy)
+    assert marts(copy / "warehouse.duckdb") == marts(scenario.steady / "warehouse.duckdb")
