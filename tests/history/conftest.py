@@ -5,7 +5,8 @@ Two data directories load the same imitation side by side: `steady` loads withou
 changes as the Hub does (corpus mutation helpers): load 1 is the baseline; before load 2 (FULL=1)
 two values written in kg are fixed to grams, one report is removed, two new models report, one
 reporter and one non-reporter are touched without any change, two reporters are deleted; before
-load 3 (FULL=1) one of them is restored and an existing model starts reporting.
+load 3 (FULL=1) one of them is restored and an existing model starts reporting. `steady` is built
+after load 1 (recording that build's labels) and after load 3.
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
                 corpus.model(model_id).api["cardData"]["co2_eq_emissions"]["emissions"]
             )
         load_both()
+        # A build after load 1 records its labels and boundaries, which the final build shows.
+        labels_only = "+efficiency_labels +efficiency_label_boundaries"
+        build(run.steady, f"--select {labels_only} --indirect-selection cautious")
 
         for model_id in fixed:
             corpus.set_emissions(model_id, run.grams[model_id])
@@ -135,8 +139,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return run
 
 
-def build(data_dir: Path) -> None:
-    done = run_module("hubcarbon.warehouse build", data_dir)
+def build(data_dir: Path, dbt_args: str = "") -> None:
+    done = run_module(f"hubcarbon.warehouse build {dbt_args}", data_dir)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 

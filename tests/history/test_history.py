@@ -101,3 +101,29 @@ def test_a_rebuild_from_raw_gives_identical_history_marts(scenario: Scenario, tm
     (copy / "warehouse.duckdb").unlink()
     build(copy)
     assert marts(copy / "warehouse.duckdb") == marts(scenario.steady / "warehouse.duckdb")
+
+
+def test_label_boundaries_and_labels_of_earlier_builds_stay_explained(scenario: Scenario) -> None:
+    """The build after load 1 recorded its boundaries and labels; the final build shows them valid
+    until load 3's, and gives a version of load 1 the label that build gave it."""
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        periods = con.execute(
+            "select metric, label_variant, count(*), count(valid_to)"
+            " from marts.efficiency_label_boundaries group by all"
+        ).fetchall()
+        first_build = dict(
+            con.execute(
+                "select model_id, efficiency_label from raw_builds.efficiency_labels"
+                " where load_id = (select min(load_id) from raw_builds.efficiency_labels)"
+            ).fetchall()
+        )
+        past = dict(
+            con.execute(
+                "select model_id, efficiency_label from marts.emission_claim_history"
+                " where valid_to is not null and not is_deleted"
+            ).fetchall()
+        )
+    assert len(periods) == 10 and all(n == 2 and ended == 1 for *_, n, ended in periods)
+    fixed = [scenario.roles["fixed_1"], scenario.roles["fixed_2"]]
+    assert {m: past[m] for m in fixed} == {m: first_build[m] for m in fixed}
+    assert all(first_build[m] is not None for m in fixed)

@@ -2,13 +2,67 @@
 -- every model that claimed emissions in at least one observation: when the version was first
 -- observed, until the next one (null: current), and the claim read from it. A model's first row is
 -- its first observation: the first load's for the models it listed (the baseline).
--- efficiency_label: the model's label today, on its current version only (labels rate the whole
--- population at once: efficiency_label_boundaries records when the boundaries moved).
+-- efficiency_label: the label the last build during the version's validity gave the model (today's
+-- build for the current version; earlier builds recorded theirs in raw, source hubcarbon_builds).
+-- A label rates the whole population, so it can change within one version of the claim:
+-- efficiency_label_boundaries says with which boundaries.
 with
 
 versions as (
 
     select * from {{ ref('int_model_claims_versioned') }}
+
+),
+
+newest_load as (
+
+    select max(load_id) as load_id
+    from {{ source('hf_hub', '_dlt_loads') }}
+    where status = 0
+
+),
+
+labels as (
+
+    select
+        newest_load.load_id,
+        computed.model_id,
+        computed.efficiency_label
+    from {{ ref('efficiency_labels') }} as computed
+    cross join newest_load
+
+    union all
+
+    select
+        recorded.load_id,
+        recorded.model_id,
+        recorded.efficiency_label
+    from {{ ref('stg_hubcarbon_builds__efficiency_labels') }} as recorded
+    cross join newest_load
+    where recorded.load_id < newest_load.load_id
+
+),
+
+-- Per version, the newest label observed while it was valid.
+version_labels as (
+
+    select
+        versions.model_id,
+        versions.valid_from,
+        labels.efficiency_label,
+        row_number() over (
+            partition by versions.model_id, versions.valid_from order by labels.load_id desc
+        ) as label_rank
+    from versions
+    inner join labels
+        on
+            versions.model_id = labels.model_id
+            and {{ hubcarbon.dlt_load_id_to_timestamp('labels.load_id') }} >= versions.valid_from
+            and (
+                versions.valid_to is null
+                or {{ hubcarbon.dlt_load_id_to_timestamp('labels.load_id') }} < versions.valid_to
+            )
+    where not versions.is_deleted
 
 ),
 
@@ -30,12 +84,15 @@ final as (
         versions.emissions_status,
         versions.emissions_source,
         versions.reporting_level,
-        case when versions.valid_to is null then labels.efficiency_label end as efficiency_label,
+        version_labels.efficiency_label,
         versions.is_deleted
     from versions
     inner join claimants on versions.model_id = claimants.model_id
-    left join {{ ref('efficiency_labels') }} as labels
-        on versions.model_id = labels.model_id and not versions.is_deleted
+    left join version_labels
+        on
+            versions.model_id = version_labels.model_id
+            and versions.valid_from = version_labels.valid_from
+            and version_labels.label_rank = 1
 
 )
 
