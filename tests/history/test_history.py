@@ -3,9 +3,12 @@ runs the three loads)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
+
+from hubcarbon_settings import REPO_ROOT
 
 from .conftest import Scenario, build, marts
 
@@ -127,3 +130,16 @@ def test_label_boundaries_and_labels_of_earlier_builds_stay_explained(scenario: 
     fixed = [scenario.roles["fixed_1"], scenario.roles["fixed_2"]]
     assert {m: past[m] for m in fixed} == {m: first_build[m] for m in fixed}
     assert all(first_build[m] is not None for m in fixed)
+
+
+def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -> None:
+    """The README's two examples: who corrected their value and by how much, who stopped."""
+    section = (REPO_ROOT / "README.md").read_text().split("### The Hub's history")[1]
+    corrected, stopped = re.findall(r"```sql\n(.*?)```", section.split("\n### ")[0], re.S)
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        fixes = con.execute(corrected).fetchall()
+        gone = con.execute(stopped).fetchall()
+    fixed = {scenario.roles["fixed_1"], scenario.roles["fixed_2"]}
+    assert {row[0] for row in fixes} == fixed
+    assert [round(row[-1], 9) for row in fixes] == [0.001, 0.001]
+    assert [row[0] for row in gone] == [scenario.roles["removed"]]
