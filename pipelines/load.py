@@ -60,10 +60,10 @@ class LoadSummary:
     def lines(self) -> list[str]:
         out = [f"load finished in {self.seconds:.1f}s"]
         out += ["requests per resource:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.requests.items())]
-        out += [f"  {'total':<22}{sum(self.requests.values()):>10,}"]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.requests.items())]
+        out += [f"  {'total':<26}{sum(self.requests.values()):>10,}"]
         out += ["rows loaded per table:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.rows.items())]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.rows.items())]
         return out
 
 
