@@ -7,8 +7,11 @@ import re
 import shutil
 
 import duckdb
+import pytest
 
-from hubcarbon_settings import REPO_ROOT
+from hubcarbon import warehouse
+from hubcarbon.warehouse import WarehouseError
+from hubcarbon_settings import REPO_ROOT, Paths
 
 from .conftest import Scenario, build, marts
 
@@ -143,3 +146,14 @@ def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -
     assert {row[0] for row in fixes} == fixed
     assert [round(row[-1], 9) for row in fixes] == [0.001, 0.001]
     assert [row[0] for row in gone] == [scenario.roles["removed"]]
+
+
+def test_a_raw_file_loaded_before_the_history_says_what_to_run(tmp_path) -> None:
+    """`make build` on a raw.duckdb without model_claim_observations names the command to type."""
+    paths = Paths(tmp_path / "data")
+    paths.data_dir.mkdir()
+    with duckdb.connect(str(paths.raw_db)) as con:
+        con.execute("create schema raw_hub; create table raw_hub.models (id varchar)")
+    with pytest.raises(WarehouseError, match=r"Run make load .* then make build"):
+        warehouse.build(paths)
+    assert not paths.warehouse.exists()
