@@ -475,7 +475,9 @@ def _claim_observations(
             yield table
 
     def from_reporters() -> Iterator[Any]:
-        tables = [t for page in reporter_pages() if (t := _listed_claims(pipeline, page))]
+        tables = [
+            t for page in reporter_pages() if (t := _listed_claims(pipeline, page)) is not None
+        ]
         yield from tables or _empty()  # the table exists after the first load, even empty
 
     listed = dlt.transformer(from_models, name="model_claims", data_from=models)
