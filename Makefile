@@ -75,7 +75,7 @@ label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/la
 labels: $(STAMP) ## every labelled model's card and badge, and the searchable DATA_DIR/labels/index.html
 	$(PY) -m hubcarbon.labels --all
 
-bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation
+bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation; raw history growth
 	$(PY) -m pipelines.bench
 
 bench-build: $(STAMP) ## benchmark: dbt build on the 1,000,000-model population

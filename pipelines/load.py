@@ -35,7 +35,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.pipeline.helpers import pipeline_drop
 
 from hubcarbon_settings import Paths
-from pipelines.hf_hub import hf_hub, hf_hub_backfill, models_cursor
+from pipelines.hf_hub import hf_hub, hf_hub_backfill, history_started, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -61,10 +61,10 @@ class LoadSummary:
     def lines(self) -> list[str]:
         out = [f"load finished in {self.seconds:.1f}s"]
         out += ["requests per resource:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.requests.items())]
-        out += [f"  {'total':<22}{sum(self.requests.values()):>10,}"]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.requests.items())]
+        out += [f"  {'total':<26}{sum(self.requests.values()):>10,}"]
         out += ["rows loaded per table:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.rows.items())]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.rows.items())]
         return out
 
 
@@ -172,6 +172,10 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
     since = models_cursor(pipeline)
+    if since and not full and not history_started(pipeline):
+        # Loaded before the history existed: its baseline must observe every model once.
+        log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
+        full = True
     if full:
         kind = "full reconciliation"
     elif since:

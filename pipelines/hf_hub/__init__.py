@@ -41,6 +41,7 @@ from .helpers import (
     LISTING_SCHEMA,
     HubClient,
     Progress,
+    claim_state,
     dataset_size_bytes,
     detail_status,
     listing_table,
@@ -126,6 +127,10 @@ class _Destination:
             )
         return held
 
+    def has(self, table: str) -> bool:
+        self._connect()
+        return table in self._names
+
     def _connect(self) -> None:
         if self._client is not None:
             return
@@ -209,6 +214,15 @@ _NESTED: dict[str, dict[str, dict[str, str]]] = {
     "model_sizes": {"siblings": {"rfilename": "text!", "size": "bigint", "lfs_size": "bigint"}},
 }
 _DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
+_OBSERVATIONS = "model_claim_observations"
+_OBSERVATION_COLUMNS = {
+    "model_id": "text!",
+    "sha": "text",
+    "tags": "json",
+    "co2_eq_emissions": "json",
+    "is_deleted": "bool!",
+    "claim_hash": "text!",
+}
 
 
 def _budget(columns: str, missing: str, where: str = "true") -> str:
@@ -439,12 +453,13 @@ def hf_hub(
     listings = [_models(client, full), _emission_reporters(lambda: reporters()[0])]
     for listing in listings:
         listing.apply_hints(columns=_columns(**_LISTING_COLUMNS))
+    claims = _claim_observations(pipeline, listings[0], lambda: reporters()[0])
     details = [
         _detail(client, name, lambda name=name: reporters()[1][name], detail_workers)
         for name in _DETAILS
     ]
     # Written by a full reconciliation's backfill only; created here so that it always exists.
-    resources = [*listings, *details, _deletions(_empty())]
+    resources = [*listings, *claims, *details, _deletions(_empty())]
 
     # Started once the resources exist: creating one, dlt checks whether its data is a pandas
     # frame, which fails while the listing's thread is importing pandas (through pyarrow).
@@ -453,6 +468,36 @@ def hf_hub(
     listed = pool.submit(lambda: list(_listing(client, "emission_reporters", tagged, None)))
     pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
     return resources
+
+
+def _claim_observations(
+    pipeline: dlt.Pipeline, models: DltResource, reporter_pages: Callable[[], list[pa.Table]]
+) -> list[DltResource]:
+    """The history rows of the main run: each listed model whose claim changed, from the
+    reporters' listing for reporters and from the models listing for every other model (a model in
+    both is observed once, as reporter: their listings are seconds apart)."""
+
+    @cache
+    def reporter_ids() -> set[str]:
+        return {i for page in reporter_pages() for i in page.column("id").to_pylist()}
+
+    def from_models(page: pa.Table) -> Iterator[pa.Table]:
+        if (table := _listed_claims(pipeline, page, reporter_ids())) is not None:
+            yield table
+
+    def from_reporters() -> Iterator[Any]:
+        tables = [
+            t for page in reporter_pages() if (t := _listed_claims(pipeline, page)) is not None
+        ]
+        yield from tables or _empty()  # the table exists after the first load, even empty
+
+    listed = dlt.transformer(from_models, name="model_claims", data_from=models)
+    listed.apply_hints(
+        table_name=_OBSERVATIONS,
+        write_disposition="append",
+        columns=_columns(**_OBSERVATION_COLUMNS),
+    )
+    return [listed, _claims_resource(from_reporters, "reporter_claims")]
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
@@ -501,6 +546,12 @@ def hf_hub_backfill(
             deletions += [{"id": i, "deleted_at": None} for (i,) in back]
             if deletions:
                 resources.append(_deletions(deletions))
+            # A model back in the listing was observed, not deleted, by the main run.
+            gone_claims = [
+                {"model_id": i, "sha": None, **claim_state(None, None, True)} for (i,) in gone
+            ]
+            if (table := _changed_claims(dest, gone_claims)) is not None:
+                resources.append(_claims_resource([table], "deleted_claims"))
     return resources
 
 
@@ -532,6 +583,62 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
         "dataset_sizes": sorted(named - known),
         "model_first_commits": [(i,) for i in ids if i not in dated],
     }
+
+
+def history_started(pipeline: dlt.Pipeline) -> bool:
+    """Whether the destination keeps the history (loads before it existed did not)."""
+    with _Destination(pipeline) as dest:
+        return dest.has(_OBSERVATIONS)
+
+
+_CLAIMS_SCHEMA = pa.schema(
+    [
+        pa.field("model_id", pa.string(), nullable=False),
+        ("sha", pa.string()),
+        ("tags", pa.string()),
+        ("co2_eq_emissions", pa.string()),
+        pa.field("is_deleted", pa.bool_(), nullable=False),
+        pa.field("claim_hash", pa.string(), nullable=False),
+    ]
+)
+
+
+def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Table | None:
+    """The `states` (rows of model_claim_observations) whose claim hash differs from their model's
+    last observation: an observation adds a row only where the claim changed."""
+    if not states:
+        return None
+    ids = [s["model_id"] for s in states]
+    # Sorted by model, then load: each model's newest observation is written last and wins.
+    observed = sorted(dest.held(_OBSERVATIONS, "model_id, _dlt_load_id, claim_hash", ids))
+    last = {model_id: claim_hash for model_id, _, claim_hash in observed}
+    changed = [s for s in states if last.get(s["model_id"]) != s["claim_hash"]]
+    return pa.Table.from_pylist(changed, schema=_CLAIMS_SCHEMA) if changed else None
+
+
+def _listed_claims(
+    pipeline: dlt.Pipeline, page: pa.Table, skip: set[str] = frozenset()
+) -> pa.Table | None:
+    """The changed claims of one listing page, but for the ids in `skip`."""
+    rows = page.select(["id", "sha", "tags", "card_data"]).to_pylist()
+    states = [
+        {"model_id": r["id"], "sha": r["sha"], **claim_state(r["tags"], r["card_data"])}
+        for r in rows
+        if r["id"] not in skip
+    ]
+    with _Destination(pipeline) as dest:
+        return _changed_claims(dest, states)
+
+
+def _claims_resource(rows: Any, name: str) -> DltResource:
+    """A resource appending to model_claim_observations (several resources write it)."""
+    return dlt.resource(
+        rows,
+        name=name,
+        table_name=_OBSERVATIONS,
+        write_disposition="append",
+        columns=_columns(**_OBSERVATION_COLUMNS),
+    )
 
 
 def _empty() -> Iterator[Any]:

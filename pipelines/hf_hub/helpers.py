@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -390,3 +391,31 @@ def named_datasets(card_data: Any) -> set[str]:
     declared = card_data.get("datasets") if isinstance(card_data, dict) else None
     names = declared if isinstance(declared, list) else [declared]
     return {n.strip() for n in names if isinstance(n, str) and _DATASET_ID.match(n.strip())}
+
+
+# The history (`model_claim_observations`) versions only what carbon reporting depends on: the
+# card's co2_eq_emissions metadata as written, the tags of a model that claims emissions, and
+# whether the model is deleted. Not the sha: every commit changes it, so a touched model would add
+# a version; a version records the sha at which it was first observed.
+_NO_CLAIM = {"co2_eq_emissions": None, "tags": None, "is_deleted": False}
+
+
+def claim_state(tags: str | None, card_data: str | None, deleted: bool = False) -> dict[str, Any]:
+    """A model's carbon-relevant state from its listing's JSON text (`tags`, `card_data`), with
+    `claim_hash`, the digest the loader compares with the model's last observation."""
+    if deleted:
+        state: dict[str, Any] = {**_NO_CLAIM, "is_deleted": True}
+    # A fast path for the ~99 % of the Hub that claims nothing: no JSON parsed.
+    elif settings.EMISSIONS_TAG not in (tags or "") + (card_data or ""):
+        state = dict(_NO_CLAIM)
+    else:
+        metadata = loads(card_data) if card_data else None
+        co2 = metadata.get(settings.EMISSIONS_TAG) if isinstance(metadata, dict) else None
+        listed = loads(tags) if tags else None
+        tagged = isinstance(listed, list) and settings.EMISSIONS_TAG in listed
+        if co2 is None and not tagged:  # the word appears elsewhere in the card
+            state = dict(_NO_CLAIM)
+        else:
+            state = {"co2_eq_emissions": dumps(co2), "tags": tags, "is_deleted": False}
+    canonical = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
+    return {**state, "claim_hash": hashlib.sha256(canonical).hexdigest()[:32]}

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
+from pipelines.hf_hub.helpers import claim_state
 
 LOAD_ID = "1764374400.123456"
 
@@ -42,6 +43,20 @@ create table raw_hub.model_sizes__siblings (
 create table raw_hub.dataset_sizes (
     dataset_id varchar, sha varchar, status varchar, dataset_size_bytes bigint,
     used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_claim_observations (
+    model_id varchar, sha varchar, tags json, co2_eq_emissions json, is_deleted boolean,
+    claim_hash varchar, _dlt_load_id varchar, _dlt_id varchar);
+create schema if not exists raw_builds;
+create table raw_builds.efficiency_label_boundaries (
+    load_id varchar, metric varchar, label_variant varchar, is_higher_better boolean,
+    weight double, percentiles varchar, is_computed_on_sqrt_index boolean,
+    reference_model_id varchar, reference_value double, index_boundary_ab double,
+    value_boundary_ab double, index_boundary_bc double, value_boundary_bc double,
+    index_boundary_cd double, value_boundary_cd double, index_boundary_de double,
+    value_boundary_de double, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_builds.efficiency_labels (
+    load_id varchar, model_id varchar, efficiency_label varchar, efficiency_label_paper varchar,
+    _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.model_first_commits (
     model_id varchar, first_commit_id varchar, first_commit_at timestamptz, fetched_at timestamptz,
     _dlt_load_id varchar, _dlt_id varchar);
@@ -442,6 +457,15 @@ def write_raw_hub(path: Path) -> None:
             values = [*row.values(), LOAD_ID, f"dlt-{i}"]
             placeholders = ", ".join("?" * len(values))
             con.execute(f"insert into raw_hub.models values ({placeholders})", values)
+            # The baseline of the history: the first load observes every listed model once.
+            state = claim_state(row["tags"], row["card_data"])
+            con.execute(
+                "insert into raw_hub.model_claim_observations values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    *(row["id"], row["sha"], state["tags"], state["co2_eq_emissions"]),
+                    *(state["is_deleted"], state["claim_hash"], LOAD_ID, f"claim-{i}"),
+                ],
+            )
             if "co2_eq_emissions" in json.loads(row["tags"]):
                 con.execute(
                     f"insert into raw_hub.emission_reporters values ({placeholders})",

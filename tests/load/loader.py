@@ -23,6 +23,7 @@ RAW_TABLES = (
     "dataset_sizes",
     "model_first_commits",
     "model_deletions",
+    "model_claim_observations",
 )
 # Budgets large enough that a first load of the small test corpus scans every model.
 SCAN_ALL = {
