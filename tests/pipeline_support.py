@@ -79,7 +79,8 @@ def start_module(module: str, data_dir: Path, root: Path, **env: str) -> Started
 # Session fixtures whose slow work (a pipeline run, a dbt build) starts with the session, before
 # the first test, when a selected test needs them: fixture name -> its starter. A conftest
 # registers its own with @starts_early; tests/conftest.py starts them, and runs their users last,
-# so that on 2 cores the other tests run meanwhile.
+# so that on 2 cores the other tests run meanwhile. Tests are matched by fixture name, so such a
+# name must mean one fixture in the whole suite.
 EARLY: dict[str, Callable[[pytest.TempPathFactory], Started]] = {}
 
 
