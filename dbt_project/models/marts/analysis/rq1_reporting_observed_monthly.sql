@@ -16,13 +16,13 @@ final as (
 
     select
         observed_month,
-        sum(case when change_type in ('new_model_reporting', 'started_reporting') then 1 else 0 end)
+        count(case when change_type in ('new_model_reporting', 'started_reporting') then 1 end)
             as models_started_reporting,
-        sum(case when change_type = 'new_model_reporting' then 1 else 0 end) as new_models_reporting,
-        sum(case when change_type = 'value_changed' then 1 else 0 end) as values_corrected,
-        sum(case when change_type = 'stopped_reporting' then 1 else 0 end) as reports_removed,
-        sum(case when change_type = 'model_deleted' then 1 else 0 end) as models_deleted,
-        sum(case when change_type = 'model_restored' then 1 else 0 end) as models_restored
+        count(case when change_type = 'new_model_reporting' then 1 end) as new_models_reporting,
+        count(case when change_type = 'value_changed' then 1 end) as values_corrected,
+        count(case when change_type = 'stopped_reporting' then 1 end) as reports_removed,
+        count(case when change_type = 'model_deleted' then 1 end) as models_deleted,
+        count(case when change_type = 'model_restored' then 1 end) as models_restored
     from changes
     group by observed_month
 
