@@ -593,9 +593,10 @@ _CLAIMS_SCHEMA = pa.schema(
         pa.field("load_id", pa.string(), nullable=False),
     ]
 )
-# Keyed by the load that observed a row, inserted only if new: a load job that a kill -9 left
-# committed in raw.duckdb but not marked done is run again by the next load, and must add nothing.
-_OBSERVATION_DISPOSITION = {"disposition": "merge", "strategy": "insert-only"}
+# Merged (delete-insert, which also deduplicates the staged rows) on the load that observed a row:
+# a load job that a kill -9 left committed in raw.duckdb but not marked done is run again by the
+# next load, and must add nothing (insert-only would not: a job run twice stages its rows twice).
+_OBSERVATION_DISPOSITION = "merge"
 _OBSERVATION_KEY = ("model_id", "load_id")
 
 
