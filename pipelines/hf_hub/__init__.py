@@ -222,6 +222,7 @@ _OBSERVATION_COLUMNS = {
     "co2_eq_emissions": "json",
     "is_deleted": "bool!",
     "claim_hash": "text!",
+    "load_id": "text!",
 }
 
 
@@ -494,7 +495,8 @@ def _claim_observations(
     listed = dlt.transformer(from_models, name="model_claims", data_from=models)
     listed.apply_hints(
         table_name=_OBSERVATIONS,
-        write_disposition="append",
+        primary_key=_OBSERVATION_KEY,
+        write_disposition=_OBSERVATION_DISPOSITION,
         columns=_columns(**_OBSERVATION_COLUMNS),
     )
     return [listed, _claims_resource(from_reporters, "reporter_claims")]
@@ -550,8 +552,8 @@ def hf_hub_backfill(
             gone_claims = [
                 {"model_id": i, "sha": None, **claim_state(None, None, True)} for (i,) in gone
             ]
-            if (table := _changed_claims(dest, gone_claims)) is not None:
-                resources.append(_claims_resource([table], "deleted_claims"))
+            if gone_claims:
+                resources.append(_claims_resource(_deleted_claims(gone_claims), "deleted_claims"))
     return resources
 
 
@@ -599,8 +601,14 @@ _CLAIMS_SCHEMA = pa.schema(
         ("co2_eq_emissions", pa.string()),
         pa.field("is_deleted", pa.bool_(), nullable=False),
         pa.field("claim_hash", pa.string(), nullable=False),
+        pa.field("load_id", pa.string(), nullable=False),
     ]
 )
+# Merged (delete-insert, which also deduplicates the staged rows) on the load that observed a row:
+# a load job that a kill -9 left committed in raw.duckdb but not marked done is run again by the
+# next load, and must add nothing (insert-only would not: a job run twice stages its rows twice).
+_OBSERVATION_DISPOSITION = "merge"
+_OBSERVATION_KEY = ("model_id", "load_id")
 
 
 def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Table | None:
@@ -610,10 +618,25 @@ def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Tabl
         return None
     ids = [s["model_id"] for s in states]
     # Sorted by model, then load: each model's newest observation is written last and wins.
-    observed = sorted(dest.held(_OBSERVATIONS, "model_id, _dlt_load_id, claim_hash", ids))
+    observed = sorted(dest.held(_OBSERVATIONS, "model_id, load_id, claim_hash", ids))
     last = {model_id: claim_hash for model_id, _, claim_hash in observed}
     changed = [s for s in states if last.get(s["model_id"]) != s["claim_hash"]]
-    return pa.Table.from_pylist(changed, schema=_CLAIMS_SCHEMA) if changed else None
+    if not changed:
+        return None
+    # Called while the package is extracted: its load id is the observation's.
+    load_id = dlt.current.load_package_state()["load_id"]
+    return pa.Table.from_pylist([{**s, "load_id": load_id} for s in changed], schema=_CLAIMS_SCHEMA)
+
+
+def _deleted_claims(states: list[dict[str, Any]]) -> Callable[[], Iterator[pa.Table]]:
+    """The deletion rows of `states` not observed yet, compared when the package is extracted."""
+
+    def rows() -> Iterator[pa.Table]:
+        with _Destination(dlt.current.pipeline()) as dest:
+            table = _changed_claims(dest, states)
+        yield from [] if table is None else [table]
+
+    return rows
 
 
 def _listed_claims(
@@ -631,12 +654,13 @@ def _listed_claims(
 
 
 def _claims_resource(rows: Any, name: str) -> DltResource:
-    """A resource appending to model_claim_observations (several resources write it)."""
+    """A resource inserting into model_claim_observations (several resources write it)."""
     return dlt.resource(
         rows,
         name=name,
         table_name=_OBSERVATIONS,
-        write_disposition="append",
+        primary_key=_OBSERVATION_KEY,
+        write_disposition=_OBSERVATION_DISPOSITION,
         columns=_columns(**_OBSERVATION_COLUMNS),
     )
 

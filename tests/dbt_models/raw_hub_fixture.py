@@ -45,7 +45,7 @@ create table raw_hub.dataset_sizes (
     used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.model_claim_observations (
     model_id varchar, sha varchar, tags json, co2_eq_emissions json, is_deleted boolean,
-    claim_hash varchar, _dlt_load_id varchar, _dlt_id varchar);
+    claim_hash varchar, load_id varchar, _dlt_load_id varchar, _dlt_id varchar);
 create schema if not exists raw_builds;
 create table raw_builds.efficiency_label_boundaries (
     load_id varchar, metric varchar, label_variant varchar, is_higher_better boolean,
@@ -460,10 +460,10 @@ def write_raw_hub(path: Path) -> None:
             # The baseline of the history: the first load observes every listed model once.
             state = claim_state(row["tags"], row["card_data"])
             con.execute(
-                "insert into raw_hub.model_claim_observations values (?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into raw_hub.model_claim_observations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     *(row["id"], row["sha"], state["tags"], state["co2_eq_emissions"]),
-                    *(state["is_deleted"], state["claim_hash"], LOAD_ID, f"claim-{i}"),
+                    *(state["is_deleted"], state["claim_hash"], LOAD_ID, LOAD_ID, f"claim-{i}"),
                 ],
             )
             if "co2_eq_emissions" in json.loads(row["tags"]):
