@@ -92,17 +92,18 @@ label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/la
 labels: $(STAMP) ## every labelled model's card and badge, and the searchable DATA_DIR/labels/index.html
 	$(PY) -m hubcarbon.labels --all
 
-bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation
+bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation; raw history growth
 	$(PY) -m pipelines.bench
 
 bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on the 1,000,000-model population (ENGINE=spark: both engines)
 	$(PY) -m hubcarbon.bench_build
 
-test: $(STAMP) ## run the whole test suite (what CI runs)
-	$(PY) -m pytest
-
 # No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
 FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
+
+# Two pytest runs, each test in exactly one: the fast tier fails the run before the pipeline tiers start.
+test: test-fast ## the whole test suite, the fast tier first (what CI runs)
+	$(PY) -m pytest $(addprefix --ignore=,$(FAST_TESTS))
 
 test-fast: $(STAMP) ## the fast tier, no loader run (~1 min of CPU): helpers, imitation, dbt models, parser
 	$(PY) -m pytest $(FAST_TESTS)

@@ -13,7 +13,6 @@ mart/column of the contract is missing), 2 the warehouse cannot be checked (miss
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,11 +57,8 @@ class Outcome:
     examples: tuple[str, ...] = ()  # "model_id (value)"
 
 
-def export_frames(warehouse: Path, selected: list[Frame], previous: Path, out_dir: Path) -> None:
-    """Query every frame through one read-only connection into ``out_dir/<frame>.parquet``.
-
-    The frames see ``previous_emissions`` (model_id, co2_eq_emissions_g): the emissions of the last
-    successful check, empty before the first one."""
+def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None:
+    """Query every frame through one read-only connection into ``out_dir/<frame>.parquet``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
@@ -72,12 +68,6 @@ def export_frames(warehouse: Path, selected: list[Frame], previous: Path, out_di
             "let it finish or close it, then run make check again"
         ) from error
     with con:
-        baseline = (
-            con.read_parquet(str(previous))
-            if previous.exists()
-            else con.sql("select * from marts.fct_model_emissions limit 0")
-        )
-        con.register("previous_emissions", baseline.select("model_id, co2_eq_emissions_g"))
         for frame in selected:
             con.sql(frame.sql).write_parquet(str(out_dir / f"{frame.name}.parquet"))
 
@@ -225,13 +215,6 @@ def _headline(warehouse: Path) -> str:
         return headline.one_line(headline.read(con))
 
 
-def keep_as_previous(emissions_frame: Path, previous: Path) -> None:
-    """Atomically make this check's emissions the baseline of the next x1000 comparison."""
-    staging = previous.with_suffix(".parquet.tmp")
-    shutil.copyfile(emissions_frame, staging)
-    staging.replace(previous)
-
-
 def main() -> int:
     paths = Paths.writable_from_env("check")
     if not paths.warehouse.exists():
@@ -242,9 +225,8 @@ def main() -> int:
 
     checks_dir = paths.checks_dir
     frames_dir = checks_dir / "frames"
-    previous = checks_dir / "previous_emissions.parquet"
     try:
-        export_frames(paths.warehouse, FRAMES, previous, frames_dir)
+        export_frames(paths.warehouse, FRAMES, frames_dir)
     except CannotCheck as error:
         print(f"make check: {error}", file=sys.stderr)
         return 2
@@ -258,10 +240,7 @@ def main() -> int:
     found = outcomes(result)
     print(f"make check: the warehouse holds {_headline(paths.warehouse)}")
     print(summary(found, data_docs))
-    if any(not o.success and o.severity == "critical" for o in found):
-        return 1
-    keep_as_previous(frames_dir / "emissions.parquet", previous)
-    return 0
+    return 1 if any(not o.success and o.severity == "critical" for o in found) else 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ dbt and GX each do their own job. The invariants of the marts are dbt tests (YAM
 dbt_project/tests/), and `make build` does not swap in a warehouse that fails one. GX owns:
 
 - ``warning`` expectations: what a test of one build cannot say well, namely distributions, shares
-  and drift between loads (a x1000 jump since the last check, CodeCarbon values below 1 g, the
+  and drift between loads (a x1000 jump the history observed, CodeCarbon values below 1 g, the
   share of assumed units, the share of junk claims). They describe the Hub's cards and never block.
 - ``critical`` expectations: a deliberately short audit of the served file's key invariants, which
   repeats dbt's (grams >= 0, grams = value x the unit's factor, no quarantined model in the facts)
@@ -58,7 +58,7 @@ CODECARBON_MIN_G = 1.0
 # is there to say how much rests on the assumption.
 UNIT_STATED_MOSTLY = 0.5
 
-# A value that moved by two orders of magnitude or more between checks looks like a unit fix
+# A value that moved by two orders of magnitude or more between loads looks like a unit fix
 # (kg <-> g is x1000).
 CHANGE_RATIO_BOUNDS = (0.01, 100.0)
 
@@ -118,7 +118,7 @@ def _emissions() -> Frame:
         expectations=[
             # The audit: dbt's accepted_range on co2_eq_emissions_g, test
             # assert_emission_grams_are_value_times_factor and test
-            # assert_placement_follows_the_classification, repeated on the served file.
+            # assert_claimants_land_in_exactly_one_place, repeated on the served file.
             gxe.ExpectColumnValuesToBeBetween(
                 column="co2_eq_emissions_g",
                 min_value=0,
@@ -168,17 +168,12 @@ def _emissions() -> Frame:
 def _emission_changes() -> Frame:
     return Frame(
         name="emission_changes",
-        description="emissions that changed since the previous successful check",
+        description="marts.emission_changes: reported values the loads saw change, newest first",
         sql="""
-            select
-                c.model_id,
-                p.co2_eq_emissions_g as previous_g,
-                c.co2_eq_emissions_g as current_g,
-                c.co2_eq_emissions_g / p.co2_eq_emissions_g as change_ratio
-            from marts.fct_model_emissions as c
-            inner join previous_emissions as p on p.model_id = c.model_id
-            where c.co2_eq_emissions_g > 0 and p.co2_eq_emissions_g > 0
-            order by abs(ln(c.co2_eq_emissions_g / p.co2_eq_emissions_g)) desc, c.model_id
+            select model_id, observed_at, grams_before, grams_after, ratio as change_ratio
+            from marts.emission_changes
+            where change_type = 'value_changed'
+            order by observed_at desc, abs(ln(ratio)) desc, model_id
         """,
         expectations=[
             gxe.ExpectColumnValuesToBeBetween(
@@ -186,7 +181,7 @@ def _emission_changes() -> Frame:
                 min_value=CHANGE_RATIO_BOUNDS[0],
                 max_value=CHANGE_RATIO_BOUNDS[1],
                 severity=WARNING,
-                description="value changed x100 or more since the previous check (a kg/g fix?)",
+                description="value changed x100 or more between two loads (a kg/g fix?)",
             ),
         ],
     )
@@ -219,6 +214,5 @@ def _claims() -> Frame:
     )
 
 
-# Every frame `make check` validates. They may read `previous_emissions` (model_id,
-# co2_eq_emissions_g), which the checkpoint provides from the last successful check.
+# Every frame `make check` validates.
 FRAMES = [_emissions(), _emission_changes(), _claims()]

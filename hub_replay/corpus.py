@@ -8,6 +8,7 @@ population and re-enters the listing as an explicit record.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import threading
@@ -107,6 +108,7 @@ class Corpus:
         self._models: dict[str, ModelRecord] = {}
         self._datasets = {d.id: d for d in datasets}
         self._deleted: set[str] = set()
+        self._graveyard: dict[str, ModelRecord] = {}  # deleted records, for restore_model
         self._shadow = np.zeros(population.size if population else 0, dtype=bool)
         self._lock = threading.RLock()
         self._version = 0
@@ -276,6 +278,31 @@ class Corpus:
                 del changed.api["cardData"]
             return changed
 
+    def set_emissions(self, model_id: str, emissions: object) -> ModelRecord:
+        """A new commit changing only the card's co2_eq_emissions value (the `emissions` field of
+        a dict, or the bare value), e.g. a value written in kg fixed to grams."""
+        with self._lock:
+            record = self.model(model_id)
+            if record is None:
+                raise KeyError(f"no model {model_id!r} in the corpus")
+            card_data = copy.deepcopy(record.api.get("cardData") or {})
+            co2 = card_data.get("co2_eq_emissions")
+            if isinstance(co2, dict):
+                co2["emissions"] = emissions
+            else:
+                card_data["co2_eq_emissions"] = emissions
+            return self.set_card_data(model_id, card_data)
+
+    def remove_emissions(self, model_id: str) -> ModelRecord:
+        """A new commit removing the card's co2_eq_emissions (and so the Hub's tag)."""
+        with self._lock:
+            record = self.model(model_id)
+            if record is None:
+                raise KeyError(f"no model {model_id!r} in the corpus")
+            card_data = dict(record.api.get("cardData") or {})
+            card_data.pop("co2_eq_emissions", None)
+            return self.set_card_data(model_id, card_data or None)
+
     def add_model(
         self,
         model_id: str,
@@ -336,6 +363,7 @@ class Corpus:
         with self._lock:
             if self.model(model_id) is None:
                 raise KeyError(f"no model {model_id!r} in the corpus")
+            self._graveyard[model_id] = self.model(model_id)
             self._models.pop(model_id, None)
             self._deleted.add(model_id)
             if (
@@ -344,6 +372,16 @@ class Corpus:
             ):
                 self._shadow[i] = True
             self._version += 1
+
+    def restore_model(self, model_id: str) -> ModelRecord:
+        """Bring back a model deleted by `delete_model`, as it was (the Hub restores a repo
+        unchanged: same sha and lastModified, so only a full listing sees it again)."""
+        with self._lock:
+            if model_id not in self._graveyard:
+                raise KeyError(f"no deleted model {model_id!r} to restore")
+            record = self._graveyard.pop(model_id)
+            self._put(record)
+            return record
 
 
 def strip_front_matter(text: str) -> str:

@@ -27,12 +27,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import yaml
 
+from hubcarbon import label_history
 from hubcarbon_settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
 DBT = Path(sys.executable).with_name("dbt")  # the dbt installed beside this interpreter
+# The one description of the raw tables (dlt's schema, tests/test_raw_schema.py holds them equal).
+SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "hf_hub" / "_hf_hub__sources.yml"
+
+
+def described_raw_tables() -> dict[str, set[str]]:
+    """Each table of dbt's source `hf_hub` and the names of its described columns."""
+    (source,) = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
+    return {t["name"]: {c["name"] for c in t.get("columns", [])} for t in source["tables"]}
 
 
 class WarehouseError(Exception):
@@ -53,8 +63,9 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
     with _exclusive(paths.build_dir / "build.lock"):
         _refuse_writer(paths.warehouse)  # fail before the build rather than after it
         _remove_database(new)
+        label_history.ensure_tables(paths)
         tables = _snapshot_raw(paths.raw_db, new)
-        print(f"build: copied {len(tables)} {RAW_SCHEMA} tables into {new}", flush=True)
+        print(f"build: copied {len(tables)} raw tables into {new}", flush=True)
         # dbt's target/ beside the build it describes: builds of other data directories running
         # at the same time do not share (and garble) one partial-parse state and run results.
         target = os.environ.get("DBT_TARGET_PATH") or str(paths.build_dir / "dbt-target")
@@ -65,6 +76,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
                 f" untouched. The failed build is kept for inspection at {new}, dbt's"
                 f" compiled SQL and run results under {target}."
             )
+        label_history.record(paths, new)
         _swap(new, paths.warehouse)
     size_mb = paths.warehouse.stat().st_size / 1e6
     print(
@@ -139,7 +151,8 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
 
 
 def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
-    """Copy every ``raw_hub`` table (dlt's ``_dlt_*`` bookkeeping included) into a fresh file."""
+    """Copy every table of ``raw_hub`` and ``raw_builds`` (dlt's ``_dlt_*`` bookkeeping included)
+    into a fresh file."""
     con = duckdb.connect()
     try:
         con.execute(f"attach {_literal(raw_db)} as raw (read_only)")
@@ -147,21 +160,28 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
         con.execute(
             f"attach {_literal(new)} as wh (storage_version {_literal(WAREHOUSE_STORAGE_VERSION)})"
         )
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables()"
-                " where database_name = 'raw' and schema_name = ? order by 1",
-                [RAW_SCHEMA],
-            ).fetchall()
-        ]
-        if not tables:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = 'raw' and schema_name in (?, ?) order by all",
+            [RAW_SCHEMA, label_history.DATASET],
+        ).fetchall()
+        loaded = {table for schema, table in tables if schema == RAW_SCHEMA}
+        if not loaded:
             raise WarehouseError(f"{raw_db} has no {RAW_SCHEMA} tables: run make load first.")
-        con.execute(f"create schema wh.{RAW_SCHEMA}")
-        for table in tables:
-            name = f"{RAW_SCHEMA}.{_ident(table)}"
+        if missing := sorted(described_raw_tables().keys() - loaded):
+            raise WarehouseError(
+                f"{raw_db} lacks {', '.join(f'{RAW_SCHEMA}.{t}' for t in missing)}, which this"
+                " version's loader writes: an earlier version loaded it. Run make load (with the"
+                " same DATA_DIR; it brings the file forward, fetching only what the new tables"
+                " need, and lists every model once to start the history), then make build."
+                " For the demo's data, run make demo."
+            )
+        for schema in {schema for schema, _ in tables}:
+            con.execute(f"create schema wh.{schema}")
+        for schema, table in tables:
+            name = f"{schema}.{_ident(table)}"
             con.execute(f"create table wh.{name} as from raw.{name}")
-        return tables
+        return [table for _, table in tables]
     except duckdb.IOException as exc:
         if holder := _lock_holder(exc):
             raise WarehouseError(

@@ -4,9 +4,12 @@
 
 Runs the real loader (`python -m pipelines.load`, a child process, so its peak RSS is its own)
 against `HubReplay(Corpus.generated(...))` served from this process: a full first load, then
-incremental reruns, each after touching another random share of the models. A rerun lasts a few
-seconds, so the ratio to the full load uses their median. The loaded data stays in
-DATA_DIR/bench/ for `make bench-build`. Prints figures only; asserts nothing.
+incremental reruns, each after changing the emission claim of another random share of the models
+(a new value, or a first one). A rerun lasts a few seconds, so the ratio to the full load uses
+their median. After each load it prints the raw history's growth (rows of
+`model_claim_observations`, which a load adds only for changed claims) and the size of
+raw.duckdb. The loaded data stays in DATA_DIR/bench/ for `make bench-build`. Prints figures
+only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from hub_replay import Corpus, HubReplay
 from hubcarbon_settings import REPO_ROOT, Paths
@@ -47,6 +52,7 @@ class Run:
     peak_rss_bytes: int
     requests: Counter[str]
     models: int
+    raw: RawSize
 
     def line(self) -> str:
         listing = self.requests["listing"]
@@ -56,6 +62,24 @@ class Run:
             f"{self.models / self.seconds:>12,.0f}"
             f"{listing:>10,}{details:>10,}{self.peak_rss_bytes / 2**20:>11,.0f}"
         )
+
+
+@dataclass(frozen=True)
+class RawSize:
+    """raw.duckdb after a load: rows of the history and of the models listing, file size."""
+
+    history_rows: int
+    model_rows: int
+    file_bytes: int
+
+    @classmethod
+    def of(cls, raw_db: Path) -> RawSize:
+        with duckdb.connect(str(raw_db), read_only=True) as con:
+            (history,), (models,) = (
+                con.execute(f"select count(*) from raw_hub.{table}").fetchone()
+                for table in ("model_claim_observations", "models")
+            )
+        return cls(history, models, raw_db.stat().st_size)
 
 
 def _kind(entry: dict) -> str:
@@ -83,7 +107,8 @@ def load(name: str, hub: HubReplay, data_dir: Path, models: int) -> Run:
     print(summary, file=sys.stderr)
     requests = Counter(_kind(e) for e in hub.requests[before:])
     in_loader = float(re.search(r"load finished in ([\d.]+)s", summary).group(1))
-    return Run(name, seconds, in_loader, usage.ru_maxrss * 1024, requests, models)
+    raw = RawSize.of(Paths(data_dir).raw_db)
+    return Run(name, seconds, in_loader, usage.ru_maxrss * 1024, requests, models, raw)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         reruns = []
         for seed in range(args.reruns):
             for row in random.Random(seed).sample(range(args.models), changed):
-                hub.corpus.touch(population.model_id(population.row(row)))
+                model_id = population.model_id(population.row(row))
+                card = hub.corpus.model(model_id).api.get("cardData") or {}
+                claim = {"co2_eq_emissions": {"emissions": 10.0 + seed}}
+                hub.corpus.set_card_data(model_id, {**card, **claim})
             reruns.append(load(f"rerun {seed + 1}, {changed:,} changed", hub, data_dir, changed))
 
     print(f"\nhubcarbon load benchmark: {args.models:,} generated models, ")
@@ -123,8 +151,31 @@ def main(argv: list[str] | None = None) -> int:
             f"\nmedian rerun / full load time: {whole / full.seconds:.1%} "
             f"(in loader: {in_loader / full.in_loader:.1%})"
         )
+    _print_history(full, reruns, args.models)
     print(f"loaded data kept in {data_dir} (make bench-build)")
     return 0
+
+
+def _print_history(full: Run, reruns: list[Run], population: int) -> None:
+    """The raw history's growth: rows added per load against the models changed."""
+    print(f"\nraw history (model_claim_observations) and raw.duckdb, {population:,} models")
+    print(f"{'':<22}{'added':>10}{'history':>11}{'models':>11}{'raw MiB':>10}")
+    before = 0
+    for run in (full, *reruns):
+        raw = run.raw
+        print(
+            f"{run.name:<22}{raw.history_rows - before:>10,}{raw.history_rows:>11,}"
+            f"{raw.model_rows:>11,}{raw.file_bytes / 2**20:>10,.1f}"
+        )
+        before = raw.history_rows
+    if reruns:
+        grown = reruns[-1].raw.history_rows - full.raw.history_rows
+        size = reruns[-1].raw.file_bytes - full.raw.file_bytes
+        print(
+            f"{len(reruns)} reruns grew the history by {grown:,} rows = {grown / population:.1%}"
+            f" of the population (a row per change; a copy per load would be"
+            f" {len(reruns) * population:,}), raw.duckdb by {size / 2**20:,.1f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -32,9 +32,10 @@ import duckdb
 import httpx2
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
+from dlt.pipeline.helpers import pipeline_drop
 
 from hubcarbon_settings import Paths
-from pipelines.hf_hub import hf_hub, hf_hub_backfill, models_cursor
+from pipelines.hf_hub import hf_hub, hf_hub_backfill, history_started, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
     HubClient,
@@ -60,10 +61,10 @@ class LoadSummary:
     def lines(self) -> list[str]:
         out = [f"load finished in {self.seconds:.1f}s"]
         out += ["requests per resource:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.requests.items())]
-        out += [f"  {'total':<22}{sum(self.requests.values()):>10,}"]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.requests.items())]
+        out += [f"  {'total':<26}{sum(self.requests.values()):>10,}"]
         out += ["rows loaded per table:"]
-        out += [f"  {name:<22}{n:>10,}" for name, n in sorted(self.rows.items())]
+        out += [f"  {name:<26}{n:>10,}" for name, n in sorted(self.rows.items())]
         return out
 
 
@@ -125,6 +126,22 @@ def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
             shutil.rmtree(package)
 
 
+def _bring_forward(pipeline: dlt.Pipeline) -> None:
+    """Upgrade raw tables written by an earlier loader. Before raw.duckdb kept every file's size
+    (`model_sizes__siblings`), the loader stored its own sums in `model_sizes`: that table is
+    dropped through dlt (a load package of its own, so a kill is finished by the next run), and
+    this load fetches the reporters' sizes again, one request each. Nothing else is refetched."""
+    schema = (
+        pipeline.schemas.get(pipeline.default_schema_name) if pipeline.default_schema_name else None
+    )
+    sizes = schema.tables.get("model_sizes", {}) if schema else {}
+    if "weight_files_bytes" in sizes.get("columns", {}):
+        log.info(
+            "raw.duckdb holds summed model sizes (an earlier loader): fetching them again as files"
+        )
+        pipeline_drop(pipeline, resources=["model_sizes"])()
+
+
 def _token() -> str | None:
     # Resolved here, not as a source argument, so it never reaches dlt's config trace or state.
     return os.environ.get("HF_TOKEN") or dlt.secrets.get("sources.hf_hub.hf_token")
@@ -150,10 +167,15 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
         log.info("finishing the load packages of an interrupted load")
         pipeline.normalize()
         pipeline.load()
+    _bring_forward(pipeline)
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
     since = models_cursor(pipeline)
+    if since and not full and not history_started(pipeline):
+        # Loaded before the history existed: its baseline must observe every model once.
+        log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
+        full = True
     if full:
         kind = "full reconciliation"
     elif since:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import yaml
+from hubcarbon.warehouse import SOURCES_FILE
+from hubcarbon.warehouse import described_raw_tables as described
 
-from hubcarbon_settings import DBT_PROJECT_DIR
-
-SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "hf_hub" / "_hf_hub__sources.yml"
-
-
-def described() -> dict[str, set[str]]:
-    """Each table of source `hf_hub` and the names of its described columns."""
-    (source,) = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
-    return {t["name"]: {c["name"] for c in t.get("columns", [])} for t in source["tables"]}
+__all__ = ["SOURCES_FILE", "columns_of", "described"]
 
 
 def columns_of(con, schema: str = "raw_hub") -> dict[str, set[str]]:

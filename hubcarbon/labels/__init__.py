@@ -262,7 +262,9 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
     boundaries = {
         b["metric"]: b
         for b in _records(
-            con, "from marts.efficiency_label_boundaries where label_variant = ?", [VARIANT]
+            con,
+            "from marts.efficiency_label_boundaries where label_variant = ? and valid_to is null",
+            [VARIANT],
         )
     }
     # When the data was loaded: dlt's newest completed load, copied into the warehouse with raw_hub.

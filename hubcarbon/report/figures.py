@@ -432,6 +432,88 @@ def label_cards(con) -> Figure:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# The history: what the loads saw change (marts rq1_reporting_observed_monthly, emission_changes)
+
+CHANGE_COLUMNS = {
+    "models_started_reporting": "started reporting",
+    "values_corrected": "value changed",
+    "reports_removed": "report removed",
+    "models_deleted": "deleted",
+    "models_restored": "restored",
+}
+NO_CHANGE = (
+    "No change observed yet: the first load is the baseline, each later make load an observation."
+)
+
+
+def _observed_claimants(con) -> int:
+    """The models whose claims the history follows: the n of the history figures."""
+    return con.execute(
+        "select count(distinct model_id) from marts.emission_claim_history"
+    ).fetchone()[0]
+
+
+def observed_changes(con) -> Figure:
+    frame = _df(
+        con,
+        "select strftime(observed_month, '%Y-%m') as month, "
+        + ", ".join(CHANGE_COLUMNS)
+        + " from marts.rq1_reporting_observed_monthly order by month",
+    ).set_index("month")
+    if frame.empty:
+        body = _html_table(["observed changes"], [(NO_CHANGE,)])
+    else:
+        series = {label: frame[column] for column, label in CHANGE_COLUMNS.items()}
+        total = frame.sum(axis=1)
+        body = charts.line_chart(
+            "hist-changes-month",
+            series,
+            dict.fromkeys(series, total),
+            ylabel="models",
+            n_of="changes that month",
+        )
+    return Figure(
+        "hist-changes-month",
+        "history",
+        "Observed changes of emission claims, per month",
+        "What the loads saw change on the Hub, by month of observation (not of creation): models"
+        " that started reporting (new ones included), reported values that changed, reports"
+        " removed, reporters deleted and restored. n: the models whose claims are followed.",
+        _observed_claimants(con),
+        body,
+    )
+
+
+def largest_corrections(con) -> Figure:
+    frame = _df(
+        con,
+        f"select model_id, strftime(observed_at, '%Y-%m-%d') as day, grams_before, grams_after,"
+        f" ratio from marts.emission_changes where change_type = 'value_changed'"
+        f" order by abs(ln(ratio)) desc, observed_at desc, model_id limit {TOP}",
+    )
+    rows = [
+        (
+            r.model_id,
+            r.day,
+            charts.grams(r.grams_before),
+            charts.grams(r.grams_after),
+            f"\u00d7{r.ratio:g}",
+        )
+        for r in frame.itertuples()
+    ] or [(NO_CHANGE, DASH, DASH, DASH, DASH)]
+    return Figure(
+        "hist-corrections",
+        "history",
+        "The largest corrections of reported values",
+        f"The {TOP} reported values that changed the most between two loads (after / before: a"
+        " value written in kg and fixed to grams reads \u00d70.001). n: the models whose claims are"
+        " followed.",
+        _observed_claimants(con),
+        _html_table(["model", "observed", "before", "after", "ratio"], rows),
+    )
+
+
 FIGURES: tuple[FigureFn, ...] = (
     reporting_share_overall,
     reporting_share_by_domain,
@@ -450,6 +532,8 @@ FIGURES: tuple[FigureFn, ...] = (
     labels_by_domain,
     labels_by_year,
     label_cards,
+    observed_changes,
+    largest_corrections,
 )
 
 

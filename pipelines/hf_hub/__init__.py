@@ -41,6 +41,7 @@ from .helpers import (
     LISTING_SCHEMA,
     HubClient,
     Progress,
+    claim_state,
     dataset_size_bytes,
     detail_status,
     listing_table,
@@ -55,7 +56,7 @@ from .helpers import (
 def _columns(**types: str) -> dict[str, dict[str, Any]]:
     """Column hints (fresh dicts: dlt writes into them). A `!` suffix makes a column non-null."""
     return {
-        name: {"data_type": t.rstrip("!"), "nullable": not t.endswith("!")}
+        name: {"name": name, "data_type": t.rstrip("!"), "nullable": not t.endswith("!")}
         for name, t in types.items()
     }
 
@@ -84,8 +85,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# dlt's SQL client, not pipeline.dataset(): in dlt 1.31 with the locked sqlglot 30.30 its relations
-# fail to compile (sqlglot's qualify() rejects dlt's `infer_schema` argument).
+# Keys bound per query: a few thousand reporters take a few queries.
+_KEYS_PER_QUERY = 1000
+
+
+# What is loaded is read through dlt's own clients in dlt's portable form (tables found by the job
+# client, named by the SQL client, `%s` parameters), not pipeline.dataset(): in dlt 1.31 with the
+# locked sqlglot 30.30 its relations fail to compile (qualify() rejects dlt's `infer_schema`).
 class _Destination:
     """Queries on the destination over one connection, opened by the first query (so nothing
     holds raw.duckdb before), `{table}` placeholders resolved to qualified names. A context
@@ -104,27 +110,36 @@ class _Destination:
         self._connection.close()
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        if self._client is None:
-            self._connect()
+        self._connect()
         return self._client.execute_sql(sql.format(**self._names), *params) or []
 
     def held(self, table: str, columns: str, keys: list[Any], key: str = "model_id") -> set[Any]:
         """The `columns` of `table` held for `keys` (none before the first load created it)."""
-        if self._client is None:
-            self._connect()
+        self._connect()
         if table not in self._names:
             return set()
-        sql = f"select {columns} from {{{table}}} where {key} in (select unnest(?))"
-        return set(self.query(sql, keys))
+        held: set[Any] = set()
+        todo = iter(keys)
+        while chunk := list(islice(todo, _KEYS_PER_QUERY)):
+            marks = ", ".join(["%s"] * len(chunk))
+            held |= set(
+                self.query(f"select {columns} from {{{table}}} where {key} in ({marks})", *chunk)
+            )
+        return held
+
+    def has(self, table: str) -> bool:
+        self._connect()
+        return table in self._names
 
     def _connect(self) -> None:
-        client = self._connection.enter_context(self._pipeline.sql_client())
-        existing = client.execute_sql(
-            "select table_name from information_schema.tables where table_schema = ?",
-            client.dataset_name,
-        )
-        self._names = {table: client.make_qualified_table_name(table) for (table,) in existing}
-        self._client = client
+        if self._client is not None:
+            return
+        # Before the first load the pipeline has no schema: dlt lends an empty one, no tables.
+        job = self._connection.enter_context(self._pipeline.destination_client())
+        tables = job.schema.data_table_names(include_incomplete=True)
+        existing = [table for table, columns in job.get_storage_tables(tables) if columns]
+        self._names = {t: job.sql_client.make_qualified_table_name(t) for t in existing}
+        self._client = job.sql_client
 
 
 def _fetch_in_parallel(
@@ -173,8 +188,6 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
             "model_id": "text!",
             "sha": "text!",
             "parameters": "bigint",
-            "weight_files_bytes": "bigint",
-            "pytorch_model_bin_bytes": "bigint",
             "used_storage_bytes": "bigint",
         },
     ),
@@ -195,11 +208,26 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
         {"model_id": "text!", "first_commit_id": "text", "first_commit_at": "timestamp"},
     ),
 }
+# Lists kept as dlt's nested tables (`<table>__<field>`, joined on `_dlt_parent_id`), as the Hub
+# gives them: `model_sizes__siblings` holds every file of the repo at that sha, with its size.
+_NESTED: dict[str, dict[str, dict[str, str]]] = {
+    "model_sizes": {"siblings": {"rfilename": "text!", "size": "bigint", "lfs_size": "bigint"}},
+}
 _DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
+_OBSERVATIONS = "model_claim_observations"
+_OBSERVATION_COLUMNS = {
+    "model_id": "text!",
+    "sha": "text",
+    "tags": "json",
+    "co2_eq_emissions": "json",
+    "is_deleted": "bool!",
+    "claim_hash": "text!",
+    "load_id": "text!",
+}
 
 
 def _budget(columns: str, missing: str, where: str = "true") -> str:
-    """SQL: up to `?` live models that do not report and are `missing` a detail (after the
+    """SQL: up to `%s` live models that do not report and are `missing` a detail (after the
     parameters of `where`), most recently modified first."""
     return f"""
     select {columns} from {{models}} m
@@ -208,7 +236,7 @@ def _budget(columns: str, missing: str, where: str = "true") -> str:
       and not exists (select 1 from {{model_deletions}} d
                       where d.id = m.id and d.deleted_at is not null)
     order by last_modified desc nulls last, id
-    limit ?
+    limit %s
     """
 
 
@@ -221,20 +249,20 @@ _CARDS_TODO = _budget(
 _FIRST_COMMITS_TODO = _budget(
     "id",
     "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
-    where="created_at = ?::timestamptz",
+    where="created_at = %s",
 )
 
 
-# Known models the (full) listing `?` did not list, and deleted ones it listed again.
+# Known models the (full) listing `%s` did not list, and deleted ones it listed again.
 _GONE = """
     select id from {models} m
-    where m._dlt_load_id <> ?
+    where m._dlt_load_id <> %s
       and not exists (select 1 from {model_deletions} d
                       where d.id = m.id and d.deleted_at is not null)
 """
 _BACK = """
     select d.id from {model_deletions} d join {models} m on m.id = d.id
-    where d.deleted_at is not null and m._dlt_load_id = ?
+    where d.deleted_at is not null and m._dlt_load_id = %s
 """
 
 
@@ -264,8 +292,10 @@ def _listing(
 _LISTING_COLUMNS = {"tags": "json", "card_data": "json"}  # verbatim, never flattened
 
 
-# A cursor kept by hand rather than dlt.sources.incremental: `--full` lists every model and still
-# advances it, and pipelines loaded before keep their cursor under this state key.
+# A cursor kept by hand rather than dlt.sources.incremental (whose row_order="desc" would stop the
+# paging as `past_cursor` does): `--full` lists every model and still advances the cursor, while an
+# incremental ignores its stored value only with an end_value, and then discards its state; and
+# pipelines loaded before keep their cursor under this state key.
 @dlt.resource(name="models", primary_key="id", write_disposition="merge")
 def _models(client: HubClient, full: bool) -> Iterator[pa.Table]:
     """Every model (`full`), or those modified since the previous run's newest, merged on `id`."""
@@ -377,12 +407,15 @@ def _detail(
         fetch = partial(_FETCHERS[name], client)
         yield from _fetch_in_parallel(items, fetch, progress, workers)
 
+    nested = _NESTED.get(name, {})
     return dlt.resource(
         rows,
         name=name,
         primary_key=primary_key,
         write_disposition="merge",
         columns=_columns(**columns, fetched_at="timestamp!"),
+        max_table_nesting=1 if nested else 0,
+        nested_hints={field: {"columns": _columns(**cols)} for field, cols in nested.items()},
     )
 
 
@@ -421,12 +454,13 @@ def hf_hub(
     listings = [_models(client, full), _emission_reporters(lambda: reporters()[0])]
     for listing in listings:
         listing.apply_hints(columns=_columns(**_LISTING_COLUMNS))
+    claims = _claim_observations(pipeline, listings[0], lambda: reporters()[0])
     details = [
         _detail(client, name, lambda name=name: reporters()[1][name], detail_workers)
         for name in _DETAILS
     ]
     # Written by a full reconciliation's backfill only; created here so that it always exists.
-    resources = [*listings, *details, _deletions(_empty())]
+    resources = [*listings, *claims, *details, _deletions(_empty())]
 
     # Started once the resources exist: creating one, dlt checks whether its data is a pandas
     # frame, which fails while the listing's thread is importing pandas (through pyarrow).
@@ -435,6 +469,37 @@ def hf_hub(
     listed = pool.submit(lambda: list(_listing(client, "emission_reporters", tagged, None)))
     pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
     return resources
+
+
+def _claim_observations(
+    pipeline: dlt.Pipeline, models: DltResource, reporter_pages: Callable[[], list[pa.Table]]
+) -> list[DltResource]:
+    """The history rows of the main run: each listed model whose claim changed, from the
+    reporters' listing for reporters and from the models listing for every other model (a model in
+    both is observed once, as reporter: their listings are seconds apart)."""
+
+    @cache
+    def reporter_ids() -> set[str]:
+        return {i for page in reporter_pages() for i in page.column("id").to_pylist()}
+
+    def from_models(page: pa.Table) -> Iterator[pa.Table]:
+        if (table := _listed_claims(pipeline, page, reporter_ids())) is not None:
+            yield table
+
+    def from_reporters() -> Iterator[Any]:
+        tables = [
+            t for page in reporter_pages() if (t := _listed_claims(pipeline, page)) is not None
+        ]
+        yield from tables or _empty()  # the table exists after the first load, even empty
+
+    listed = dlt.transformer(from_models, name="model_claims", data_from=models)
+    listed.apply_hints(
+        table_name=_OBSERVATIONS,
+        primary_key=_OBSERVATION_KEY,
+        write_disposition=_OBSERVATION_DISPOSITION,
+        columns=_columns(**_OBSERVATION_COLUMNS),
+    )
+    return [listed, _claims_resource(from_reporters, "reporter_claims")]
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
@@ -465,7 +530,7 @@ def hf_hub_backfill(
         todo = {
             "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
             "model_first_commits": dest.query(
-                _FIRST_COMMITS_TODO, HUB_CREATED_AT_PLACEHOLDER, first_commit_budget
+                _FIRST_COMMITS_TODO, parse_ts(HUB_CREATED_AT_PLACEHOLDER), first_commit_budget
             )
             if first_commit_budget > 0
             else [],
@@ -483,6 +548,12 @@ def hf_hub_backfill(
             deletions += [{"id": i, "deleted_at": None} for (i,) in back]
             if deletions:
                 resources.append(_deletions(deletions))
+            # A model back in the listing was observed, not deleted, by the main run.
+            gone_claims = [
+                {"model_id": i, "sha": None, **claim_state(None, None, True)} for (i,) in gone
+            ]
+            if gone_claims:
+                resources.append(_claims_resource(_deleted_claims(gone_claims), "deleted_claims"))
     return resources
 
 
@@ -514,6 +585,84 @@ def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> di
         "dataset_sizes": sorted(named - known),
         "model_first_commits": [(i,) for i in ids if i not in dated],
     }
+
+
+def history_started(pipeline: dlt.Pipeline) -> bool:
+    """Whether the destination keeps the history (loads before it existed did not)."""
+    with _Destination(pipeline) as dest:
+        return dest.has(_OBSERVATIONS)
+
+
+_CLAIMS_SCHEMA = pa.schema(
+    [
+        pa.field("model_id", pa.string(), nullable=False),
+        ("sha", pa.string()),
+        ("tags", pa.string()),
+        ("co2_eq_emissions", pa.string()),
+        pa.field("is_deleted", pa.bool_(), nullable=False),
+        pa.field("claim_hash", pa.string(), nullable=False),
+        pa.field("load_id", pa.string(), nullable=False),
+    ]
+)
+# Merged (delete-insert, which also deduplicates the staged rows) on the load that observed a row:
+# a load job that a kill -9 left committed in raw.duckdb but not marked done is run again by the
+# next load, and must add nothing (insert-only would not: a job run twice stages its rows twice).
+_OBSERVATION_DISPOSITION = "merge"
+_OBSERVATION_KEY = ("model_id", "load_id")
+
+
+def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Table | None:
+    """The `states` (rows of model_claim_observations) whose claim hash differs from their model's
+    last observation: an observation adds a row only where the claim changed."""
+    if not states:
+        return None
+    ids = [s["model_id"] for s in states]
+    # Sorted by model, then load: each model's newest observation is written last and wins.
+    observed = sorted(dest.held(_OBSERVATIONS, "model_id, load_id, claim_hash", ids))
+    last = {model_id: claim_hash for model_id, _, claim_hash in observed}
+    changed = [s for s in states if last.get(s["model_id"]) != s["claim_hash"]]
+    if not changed:
+        return None
+    # Called while the package is extracted: its load id is the observation's.
+    load_id = dlt.current.load_package_state()["load_id"]
+    return pa.Table.from_pylist([{**s, "load_id": load_id} for s in changed], schema=_CLAIMS_SCHEMA)
+
+
+def _deleted_claims(states: list[dict[str, Any]]) -> Callable[[], Iterator[pa.Table]]:
+    """The deletion rows of `states` not observed yet, compared when the package is extracted."""
+
+    def rows() -> Iterator[pa.Table]:
+        with _Destination(dlt.current.pipeline()) as dest:
+            table = _changed_claims(dest, states)
+        yield from [] if table is None else [table]
+
+    return rows
+
+
+def _listed_claims(
+    pipeline: dlt.Pipeline, page: pa.Table, skip: set[str] = frozenset()
+) -> pa.Table | None:
+    """The changed claims of one listing page, but for the ids in `skip`."""
+    rows = page.select(["id", "sha", "tags", "card_data"]).to_pylist()
+    states = [
+        {"model_id": r["id"], "sha": r["sha"], **claim_state(r["tags"], r["card_data"])}
+        for r in rows
+        if r["id"] not in skip
+    ]
+    with _Destination(pipeline) as dest:
+        return _changed_claims(dest, states)
+
+
+def _claims_resource(rows: Any, name: str) -> DltResource:
+    """A resource inserting into model_claim_observations (several resources write it)."""
+    return dlt.resource(
+        rows,
+        name=name,
+        table_name=_OBSERVATIONS,
+        primary_key=_OBSERVATION_KEY,
+        write_disposition=_OBSERVATION_DISPOSITION,
+        columns=_columns(**_OBSERVATION_COLUMNS),
+    )
 
 
 def _empty() -> Iterator[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -329,31 +330,30 @@ def listing_table(models: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
 
 
-def _is_weight_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith(settings.WEIGHT_FILE_SUFFIXES) and not name.startswith(
-        settings.NON_WEIGHT_PREFIXES
-    )
-
-
-def _file_size(sibling: dict[str, Any]) -> int | None:
+def _sibling(sibling: dict[str, Any]) -> dict[str, Any]:
+    """A repo file as the Hub lists it: path, size, and the LFS object's size for LFS files."""
     lfs = sibling.get("lfs")
-    size = lfs.get("size") if isinstance(lfs, dict) else None
-    return _int(size if size is not None else sibling.get("size"))
+    return {
+        "rfilename": sibling["rfilename"],
+        "size": _int(sibling.get("size")),
+        "lfs_size": _int(lfs.get("size")) if isinstance(lfs, dict) else None,
+    }
 
 
 def model_size_row(info: dict[str, Any]) -> dict[str, Any]:
-    """Sizes from `/api/models/{id}?blobs=true` (siblings carry sizes only with blobs=true)."""
-    siblings = [s for s in info.get("siblings") or [] if isinstance(s, dict)]
-    weights = [_file_size(s) for s in siblings if _is_weight_file(str(s.get("rfilename", "")))]
-    pytorch_bin = [_file_size(s) for s in siblings if s.get("rfilename") == "pytorch_model.bin"]
+    """What `/api/models/{id}?blobs=true` says about a repo's size, as the Hub gives it: every
+    file with its size (siblings carry sizes only with blobs=true; dbt decides which are
+    weights), the parameter count and the storage used."""
+    siblings = info.get("siblings") or []
     safetensors = info.get("safetensors")
     return {
         "parameters": _int(safetensors.get("total")) if isinstance(safetensors, dict) else None,
-        # Unknown (not 0) when any weight file's size is missing.
-        "weight_files_bytes": None if None in weights else sum(weights),
-        "pytorch_model_bin_bytes": pytorch_bin[0] if pytorch_bin else None,
         "used_storage_bytes": _int(info.get("usedStorage")),
+        "siblings": [
+            _sibling(s)
+            for s in siblings
+            if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
+        ],
     }
 
 
@@ -391,3 +391,31 @@ def named_datasets(card_data: Any) -> set[str]:
     declared = card_data.get("datasets") if isinstance(card_data, dict) else None
     names = declared if isinstance(declared, list) else [declared]
     return {n.strip() for n in names if isinstance(n, str) and _DATASET_ID.match(n.strip())}
+
+
+# The history (`model_claim_observations`) versions only what carbon reporting depends on: the
+# card's co2_eq_emissions metadata as written, the tags of a model that claims emissions, and
+# whether the model is deleted. Not the sha: every commit changes it, so a touched model would add
+# a version; a version records the sha at which it was first observed.
+_NO_CLAIM = {"co2_eq_emissions": None, "tags": None, "is_deleted": False}
+
+
+def claim_state(tags: str | None, card_data: str | None, deleted: bool = False) -> dict[str, Any]:
+    """A model's carbon-relevant state from its listing's JSON text (`tags`, `card_data`), with
+    `claim_hash`, the digest the loader compares with the model's last observation."""
+    if deleted:
+        state: dict[str, Any] = {**_NO_CLAIM, "is_deleted": True}
+    # A fast path for the ~99 % of the Hub that claims nothing: no JSON parsed.
+    elif settings.EMISSIONS_TAG not in (tags or "") + (card_data or ""):
+        state = dict(_NO_CLAIM)
+    else:
+        metadata = loads(card_data) if card_data else None
+        co2 = metadata.get(settings.EMISSIONS_TAG) if isinstance(metadata, dict) else None
+        listed = loads(tags) if tags else None
+        tagged = isinstance(listed, list) and settings.EMISSIONS_TAG in listed
+        if co2 is None and not tagged:  # the word appears elsewhere in the card
+            state = dict(_NO_CLAIM)
+        else:
+            state = {"co2_eq_emissions": dumps(co2), "tags": tags, "is_deleted": False}
+    canonical = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
+    return {**state, "claim_hash": hashlib.sha256(canonical).hexdigest()[:32]}

@@ -49,27 +49,6 @@ PACE_BELOW_SHARE = 0.1
 # Progress lines per resource at most this often.
 PROGRESS_EVERY_S = 10.0
 
-# Files counted as model weights in `model_sizes.weight_files_bytes` (lower-cased suffixes).
-WEIGHT_FILE_SUFFIXES = (
-    ".safetensors",
-    ".bin",
-    ".pt",
-    ".pth",
-    ".ckpt",
-    ".h5",
-    ".keras",
-    ".msgpack",
-    ".gguf",
-    ".ggml",
-    ".onnx",
-    ".tflite",
-    ".mlmodel",
-    ".pdparams",
-    ".nemo",
-)
-# Training-state files that share weight suffixes but are not weights (basename prefixes).
-NON_WEIGHT_PREFIXES = ("training_args", "optimizer", "scheduler", "rng_state", "scaler")
-
 # A dataset repo id as the Hub accepts it: `name` or `owner/name`.
 DATASET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$"
 

@@ -1,4 +1,5 @@
-"""Fixtures of the dbt tests: a real dbt build on a real DuckDB file, shared by the session."""
+"""Fixtures of the dbt tests: a real dbt build on a real DuckDB file, shared by the session and
+started with it (the tests before it run meanwhile)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from pipeline_support import Started, starts_early
 
 from hubcarbon_settings import DBT_PROJECT_DIR
 
 from .raw_hub_fixture import write_raw_hub
 
 DBT = Path(sys.executable).with_name("dbt")
+BUILD_TIMEOUT_S = 900  # a hang guard, not a speed claim
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,19 @@ class Warehouse:
             "HUBCARBON_WAREHOUSE": str(self.path),
         }
 
+    def command(self, *args: str) -> list[str]:
+        return [str(DBT), *args]
+
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(DBT), *args], cwd=DBT_PROJECT_DIR, env=self.env(), capture_output=True, text=True
+            self.command(*args), cwd=DBT_PROJECT_DIR, env=self.env(), capture_output=True, text=True
         )
+        return self.succeeded(done)
+
+    @staticmethod
+    def succeeded(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
         failures = [line for line in done.stdout.splitlines() if "ERROR" in line or "FAIL" in line]
-        assert done.returncode == 0, f"dbt {' '.join(args)} failed:\n" + "\n".join(
+        assert done.returncode == 0, f"dbt {' '.join(done.args[1:])} failed:\n" + "\n".join(
             failures or done.stdout.splitlines()[-40:]
         )
         return done
@@ -51,12 +61,19 @@ class Warehouse:
             return con.execute(sql, list(params)).fetchall()
 
 
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+@starts_early("warehouse")
+def start_build(tmp_path_factory: pytest.TempPathFactory) -> Started:
     """raw_hub fixture rows built through every model, test and unit test (as `make build` does;
     the study's seeds and models/reproduction are the reproduction's, tests/reproduce)."""
     work_dir = tmp_path_factory.mktemp("dbt")
     built = Warehouse(work_dir / "warehouse.duckdb", work_dir)
     write_raw_hub(built.path)
-    built.dbt("build")
-    return built
+    return Started.start(built.command("build"), work_dir, DBT_PROJECT_DIR, built.env())
+
+
+@pytest.fixture(scope="session")
+def warehouse(started_early: dict[str, Started]) -> Warehouse:
+    """The build started with the session (tests/conftest.py), once it has passed."""
+    started = started_early["warehouse"]
+    Warehouse.succeeded(started.wait(BUILD_TIMEOUT_S))
+    return Warehouse(started.root / "warehouse.duckdb", started.root)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
+from pipelines.hf_hub.helpers import claim_state
 
 LOAD_ID = "1764374400.123456"
 
@@ -34,12 +35,28 @@ create table raw_hub.model_cards (
     model_id varchar, sha varchar, status varchar, card_text varchar, fetched_at timestamptz,
     _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.model_sizes (
-    model_id varchar, sha varchar, parameters bigint, weight_files_bytes bigint,
-    pytorch_model_bin_bytes bigint, used_storage_bytes bigint, fetched_at timestamptz,
-    _dlt_load_id varchar, _dlt_id varchar);
+    model_id varchar, sha varchar, parameters bigint, used_storage_bytes bigint,
+    fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_sizes__siblings (
+    rfilename varchar, size bigint, lfs_size bigint, _dlt_root_id varchar,
+    _dlt_parent_id varchar, _dlt_list_idx bigint, _dlt_id varchar);
 create table raw_hub.dataset_sizes (
     dataset_id varchar, sha varchar, status varchar, dataset_size_bytes bigint,
     used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.model_claim_observations (
+    model_id varchar, sha varchar, tags json, co2_eq_emissions json, is_deleted boolean,
+    claim_hash varchar, load_id varchar, _dlt_load_id varchar, _dlt_id varchar);
+create schema if not exists raw_builds;
+create table raw_builds.efficiency_label_boundaries (
+    load_id varchar, metric varchar, label_variant varchar, is_higher_better boolean,
+    weight double, percentiles varchar, is_computed_on_sqrt_index boolean,
+    reference_model_id varchar, reference_value double, index_boundary_ab double,
+    value_boundary_ab double, index_boundary_bc double, value_boundary_bc double,
+    index_boundary_cd double, value_boundary_cd double, index_boundary_de double,
+    value_boundary_de double, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_builds.efficiency_labels (
+    load_id varchar, model_id varchar, efficiency_label varchar, efficiency_label_paper varchar,
+    _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.model_first_commits (
     model_id varchar, first_commit_id varchar, first_commit_at timestamptz, fetched_at timestamptz,
     _dlt_load_id varchar, _dlt_id varchar);
@@ -112,7 +129,8 @@ def _model(
     }
 
 
-# (model row, card text or None, sizes or None)
+# (model row, card text or None, sizes or None): sizes are (parameters, bytes of all weight files,
+# bytes of pytorch_model.bin, used storage), written as the files the Hub would list (_siblings).
 MODELS = [
     # --- the study's anchors
     (
@@ -414,6 +432,19 @@ FIRST_COMMITS = {
 DATASETS = {"openwebtext": 39_769_494_896, "abhishek/autonlp-data-imdb": 1_000_000}
 
 
+def _siblings(weights: int | None, pytorch_bin: int | None) -> list[tuple[str, int | None]]:
+    """Files adding up to `weights` bytes of weights, `pytorch_bin` of them in pytorch_model.bin
+    (a weight file of unknown size when `weights` is unknown), after a config: weights in LFS."""
+    files = [("config.json", 700)]
+    if pytorch_bin is not None:
+        files.append(("pytorch_model.bin", pytorch_bin))
+    if weights is None or weights > (pytorch_bin or 0):
+        files.append(
+            ("model.safetensors", None if weights is None else weights - (pytorch_bin or 0))
+        )
+    return files
+
+
 def write_raw_hub(path: Path) -> None:
     """Create the raw_hub tables in the DuckDB file at `path` and fill them."""
     now = datetime(2023, 4, 5, tzinfo=UTC)
@@ -426,6 +457,15 @@ def write_raw_hub(path: Path) -> None:
             values = [*row.values(), LOAD_ID, f"dlt-{i}"]
             placeholders = ", ".join("?" * len(values))
             con.execute(f"insert into raw_hub.models values ({placeholders})", values)
+            # The baseline of the history: the first load observes every listed model once.
+            state = claim_state(row["tags"], row["card_data"])
+            con.execute(
+                "insert into raw_hub.model_claim_observations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    *(row["id"], row["sha"], state["tags"], state["co2_eq_emissions"]),
+                    *(state["is_deleted"], state["claim_hash"], LOAD_ID, LOAD_ID, f"claim-{i}"),
+                ],
+            )
             if "co2_eq_emissions" in json.loads(row["tags"]):
                 con.execute(
                     f"insert into raw_hub.emission_reporters values ({placeholders})",
@@ -437,10 +477,24 @@ def write_raw_hub(path: Path) -> None:
                     [row["id"], row["sha"], card_text, now, LOAD_ID, f"card-{i}"],
                 )
             if sizes is not None:
+                parameters, weights, pytorch_bin, used = sizes
                 con.execute(
-                    "insert into raw_hub.model_sizes values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [row["id"], row["sha"], *sizes, now, LOAD_ID, f"size-{i}"],
+                    "insert into raw_hub.model_sizes values (?, ?, ?, ?, ?, ?, ?)",
+                    [row["id"], row["sha"], parameters, used, now, LOAD_ID, f"size-{i}"],
                 )
+                for k, (name, size) in enumerate(_siblings(weights, pytorch_bin)):
+                    con.execute(
+                        "insert into raw_hub.model_sizes__siblings values (?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            name,
+                            size,
+                            size if k else None,
+                            f"size-{i}",
+                            f"size-{i}",
+                            k,
+                            f"file-{i}-{k}",
+                        ],
+                    )
         con.execute(
             "insert into raw_hub.model_cards values"
             " ('plain/no-card', 'sha-plain/no-card', 'missing',"

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 from browser import Browser, require_chromium
 
@@ -50,7 +49,7 @@ CODECARBON_CARD = {
     "training_type": "fine-tuning",
     "hardware_used": "1 x NVIDIA T4",
 }
-# The same card, fixed to grams since the previous check (which recorded 0.0042 g): a x1000 jump.
+# The same card, fixed to grams (4.2) between the two loads: a x1000 jump the history observes.
 UNIT_FIXED = "junk-lab/fixed-from-kg-to-g"
 
 
@@ -96,29 +95,16 @@ def corpus_with_junk() -> Corpus:
     for model_id, (emissions, _) in JUNK.items():
         corpus.add_model(model_id, card_data={"co2_eq_emissions": emissions}, readme="# junk\n")
     corpus.add_model(CODECARBON_KG, card_data={"co2_eq_emissions": CODECARBON_CARD})
-    corpus.add_model(
-        UNIT_FIXED, card_data={"co2_eq_emissions": {**CODECARBON_CARD, "emissions": 4.2}}
-    )
+    corpus.add_model(UNIT_FIXED, card_data={"co2_eq_emissions": CODECARBON_CARD})
     return corpus
-
-
-def record_previous_check(data_dir: Path) -> None:
-    """What an earlier successful check kept: today's emissions, but UNIT_FIXED still in kg."""
-    paths = Paths(data_dir)
-    paths.checks_dir.mkdir(parents=True)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        con.execute(
-            "select model_id, if(model_id = ?, 0.0042, co2_eq_emissions_g) as co2_eq_emissions_g "
-            "from marts.fct_model_emissions",
-            [UNIT_FIXED],
-        ).df().to_parquet(paths.checks_dir / "previous_emissions.parquet")
 
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Load and build the corpus with its junk, then check it against an earlier check."""
+    """Load the corpus with its junk, fix UNIT_FIXED to grams, load again, build, check."""
     root = tmp_path_factory.mktemp("expectations")
-    with HubReplay(corpus_with_junk()) as hub:
+    corpus = corpus_with_junk()
+    with HubReplay(corpus) as hub:
         env = {
             "DATA_DIR": str(root / "data"),
             "HF_ENDPOINT": hub.url,
@@ -131,10 +117,13 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Run:
             "DBT_LOG_PATH": str(root / "dbt" / "logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
-        for module, *args in (("pipelines.load",), ("hubcarbon.warehouse", "build")):
+        for step, (module, *args) in enumerate(
+            [("pipelines.load",), ("pipelines.load",), ("hubcarbon.warehouse", "build")]
+        ):
+            if step == 1:  # the card's value fixed from kg to grams before the second load
+                corpus.set_emissions(UNIT_FIXED, 4.2)
             done = run(module, *args, **env)
             assert done.returncode == 0, f"{module}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
-    record_previous_check(root / "data")
     return Run(root / "data", check(root / "data"))
 
 
@@ -220,12 +209,10 @@ def test_data_docs_render_offline_in_a_browser(checked: Run, tmp_path: Path) -> 
 TABLE_ROWS = "Array.from(document.querySelectorAll('table tbody tr')).map(r => r.innerText)"
 
 
-def test_value_fixed_from_kg_to_g_since_the_previous_check_is_warned_about(checked: Run) -> None:
-    warned = section(checked.check.stdout, "value changed x100 or more since the previous check")
+def test_value_fixed_from_kg_to_g_between_loads_is_warned_about(checked: Run) -> None:
+    """The warning reads marts.emission_changes: the history, not an earlier check."""
+    warned = section(checked.check.stdout, "value changed x100 or more between two loads")
     assert " 1 of " in warned and f"{UNIT_FIXED} (1000)" in warned
-    # The check passed, so its emissions are the baseline of the next one.
-    kept = pd.read_parquet(Paths(checked.data_dir).checks_dir / "previous_emissions.parquet")
-    assert kept.set_index("model_id").co2_eq_emissions_g[UNIT_FIXED] == pytest.approx(4.2)
 
 
 def test_tampered_warehouse_fails_the_audit_and_names_the_models(

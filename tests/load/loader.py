@@ -23,6 +23,7 @@ RAW_TABLES = (
     "dataset_sizes",
     "model_first_commits",
     "model_deletions",
+    "model_claim_observations",
 )
 # Budgets large enough that a first load of the small test corpus scans every model.
 SCAN_ALL = {
@@ -59,7 +60,7 @@ def load_ok(data_dir: Path, endpoint: str, *args: str, **env: str) -> subprocess
 
 
 def snapshot(raw_db: Path) -> dict[str, list[tuple]]:
-    """Every raw table's rows (sorted), without dlt bookkeeping and fetch times."""
+    """Every raw table's rows (sorted), without dlt bookkeeping, fetch times and load ids."""
     out: dict[str, list[tuple]] = {}
     with duckdb.connect(str(raw_db), read_only=True) as con:
         existing = {r[0] for r in con.execute(
@@ -75,7 +76,8 @@ def snapshot(raw_db: Path) -> dict[str, list[tuple]]:
                     "where table_schema = 'raw_hub' and table_name = ? order by column_name",
                     [table],
                 ).fetchall()
-                if not name.startswith("_dlt") and name not in ("fetched_at", "deleted_at")
+                if not name.startswith("_dlt")
+                and name not in ("fetched_at", "deleted_at", "load_id")
             ]
             rows = con.execute(f"select {', '.join(columns)} from raw_hub.{table}").fetchall()
             out[table] = sorted(rows, key=repr)

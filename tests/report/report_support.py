@@ -24,6 +24,8 @@ FIGURE_IDS = {
     "cls-labels-domain",
     "cls-labels-year",
     "cls-label-cards",
+    "hist-changes-month",
+    "hist-corrections",
 }
 
 

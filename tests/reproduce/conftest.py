@@ -1,26 +1,25 @@
-"""The reproduction's one dbt build, shared by the session: `make reproduce` run as users run it."""
+"""The reproduction's one dbt build, shared by the session: `make reproduce` run as users run it,
+started with the session (tests/conftest.py), while the tests that do not need it run."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from pipeline_support import Started, start_module, starts_early
 
-from hubcarbon_settings import REPO_ROOT
+REPRODUCE_TIMEOUT_S = 900  # a hang guard, not a speed claim
+
+
+@starts_early("run")
+def start_reproduce(tmp_path_factory: pytest.TempPathFactory) -> Started:
+    root = tmp_path_factory.mktemp("reproduce")
+    return start_module("hubcarbon.reproduce", root / "data", root)
 
 
 @pytest.fixture(scope="session")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    data_dir = tmp_path_factory.mktemp("reproduce") / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "hubcarbon.reproduce"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DATA_DIR": str(data_dir)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done, data_dir / "reproduce" / "study.duckdb"
+def run(started_early: dict[str, Started]) -> tuple[subprocess.CompletedProcess[str], Path]:
+    started = started_early["run"]
+    done = started.wait(REPRODUCE_TIMEOUT_S)
+    return done, started.root / "data" / "reproduce" / "study.duckdb"

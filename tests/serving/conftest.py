@@ -45,8 +45,18 @@ def built(tmp_path_factory: pytest.TempPathFactory, project: Path) -> Paths:
     return paths
 
 
+@pytest.fixture(scope="session")
+def clone_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clone") / "data"
+
+
 @pytest.fixture
-def clone(built: Paths, tmp_path: Path) -> Paths:
-    """A private copy of the built data directory, for tests that rebuild or break it."""
-    shutil.copytree(built.data_dir, tmp_path / "data")
-    return Paths(tmp_path / "data")
+def clone(built: Paths, clone_dir: Path) -> Paths:
+    """A private copy of the built data directory, for tests that rebuild or break it.
+
+    Each test's copy replaces the previous one at the same path: the profile names the warehouse's
+    path, so only there can dbt reuse the previous build's parse (partial parsing) in dbt_scratch.
+    """
+    shutil.rmtree(clone_dir, ignore_errors=True)
+    shutil.copytree(built.data_dir, clone_dir)
+    return Paths(clone_dir)

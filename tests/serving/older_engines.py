@@ -28,6 +28,7 @@ OLDEST_CLI = ("duckdb-cli==1.4.*",)
 COUNT_ROWS = """
 import json, sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("set enable_progress_bar = false")  # a long query would print one into the answer
 rows = [len(con.execute(query).fetchall()) for query in json.load(sys.stdin)]
 print(json.dumps({"version": duckdb.__version__, "rows": rows}))
 """

@@ -11,7 +11,10 @@ from older_engines import OLDEST_PYTHON, read_marts, row_counts, row_counts_with
 
 from hubcarbon_settings import REPO_ROOT, Paths
 
-BI_QUERIES = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
+# The five questions' SQL (the history's examples, which a single load cannot answer, are run by
+# tests/history on three loads).
+FIVE_QUESTIONS = (REPO_ROOT / "README.md").read_text().split("### Five questions")[1]
+BI_QUERIES = re.findall(r"```sql\n(.*?)```", FIVE_QUESTIONS, re.S)
 
 
 def test_docs_ask_the_five_questions() -> None:

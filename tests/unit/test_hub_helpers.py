@@ -1,79 +1,14 @@
-"""The loader's pure helpers: retry delays, rate-limit quota learning, dataset naming, size sums.
+"""The loader's pure row-shaping helpers: dataset naming, dataset sizes, repo files.
 
-No server and no sleeping: each helper gets the Hub's real response shapes (an ``httpx2.Response``
-with the Hub's ``RateLimit`` headers, ``/api/models?blobs=true`` siblings, dataset card data).
+Each helper gets the Hub's real shapes (``/api/models?blobs=true`` siblings, dataset card data).
+Retry delays and quota learning are tests/unit/test_rate_limits.py.
 """
 
 from __future__ import annotations
 
-import httpx2
 import pytest
 
-from pipelines.hf_hub import settings
-from pipelines.hf_hub.helpers import HubClient, dataset_size_bytes, model_size_row, named_datasets
-
-
-def response(status: int, **headers: str) -> httpx2.Response:
-    return httpx2.Response(status, headers={k.replace("_", "-"): v for k, v in headers.items()})
-
-
-def rate_limit(bucket: str, remaining: int, reset_s: int, quota: int = 500) -> dict[str, str]:
-    """The two headers the Hub sends with every API answer."""
-    return {
-        "RateLimit": f'"{bucket}";r={remaining};t={reset_s}',
-        "RateLimit_Policy": f'"fixed window";"{bucket}";q={quota};w=300',
-    }
-
-
-@pytest.fixture
-def client() -> HubClient:
-    return HubClient("http://127.0.0.1:9")
-
-
-def test_backoff_doubles_from_the_base_up_to_the_cap() -> None:
-    delays = [HubClient._backoff(attempt) for attempt in range(1, 9)]
-    assert delays == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]
-    assert (settings.BACKOFF_BASE_S, settings.BACKOFF_MAX_S) == (1.0, 60.0)
-
-
-def test_a_429_waits_until_the_announced_reset(client: HubClient) -> None:
-    limited = response(429, **rate_limit("api", remaining=0, reset_s=55))
-    assert client._retry_delay(limited, attempt=1) == 56.0  # the reset is rounded down: +1 s
-    assert client._retry_delay(limited, attempt=5) == 56.0  # not the backoff of attempt 5
-
-
-def test_a_429_without_ratelimit_headers_honours_retry_after(client: HubClient) -> None:
-    assert client._retry_delay(response(429, Retry_After="7"), attempt=3) == 7.0
-    # An HTTP date (or junk) in Retry-After is not a number of seconds: exponential backoff.
-    dated = response(429, Retry_After="Wed, 21 Oct 2015 07:28:00 GMT")
-    assert client._retry_delay(dated, attempt=3) == 4.0
-    assert client._retry_delay(response(429), attempt=2) == 2.0
-
-
-def test_server_errors_back_off_whatever_the_quota_says(client: HubClient) -> None:
-    unavailable = response(503, **rate_limit("api", remaining=0, reset_s=55))
-    assert client._retry_delay(unavailable, attempt=2) == 2.0
-
-
-def test_pacing_starts_below_a_tenth_of_the_quota_and_is_per_bucket(client: HubClient) -> None:
-    client._learn_quota(response(200, **rate_limit("api", remaining=50, reset_s=100)))
-    assert client._interval == {"api": 0.0}  # a tenth (50 of 500) left: not yet
-    client._learn_quota(response(200, **rate_limit("api", remaining=49, reset_s=100)))
-    assert client._interval["api"] == pytest.approx(100 / 50)  # spread over the window's rest
-    client._learn_quota(response(200, **rate_limit("resolvers", remaining=400, reset_s=100)))
-    assert client._interval == {"api": pytest.approx(2.0), "resolvers": 0.0}
-    # A new window (the quota is back) stops the pacing.
-    client._learn_quota(response(200, **rate_limit("api", remaining=499, reset_s=300)))
-    assert client._interval["api"] == 0.0
-
-
-def test_without_a_policy_only_an_exhausted_quota_paces(client: HubClient) -> None:
-    client._learn_quota(response(200, RateLimit='"api";r=1;t=30'))
-    assert client._interval["api"] == 0.0
-    client._learn_quota(response(200, RateLimit='"api";r=0;t=30'))
-    assert client._interval["api"] == 30.0
-    client._learn_quota(response(200))  # no headers at all: nothing learnt, nothing changed
-    assert client._interval["api"] == 30.0
+from pipelines.hf_hub.helpers import dataset_size_bytes, model_size_row, named_datasets
 
 
 @pytest.mark.parametrize(
@@ -110,35 +45,26 @@ def sibling(name: str, size: int | None = None, lfs: int | None = None) -> dict:
     return {"rfilename": name, "size": size, **({"lfs": {"size": lfs}} if lfs else {})}
 
 
-def test_model_size_sums_weight_files_and_skips_training_state() -> None:
+def test_model_size_keeps_every_file_as_the_hub_lists_it() -> None:
+    """Raw stays raw: no file is judged or summed here (dbt does, by the weight-patterns seed)."""
     info = {
         "siblings": [
-            sibling("model.safetensors", size=134, lfs=500),  # the LFS size is the file's size
-            sibling("onnx/MODEL.ONNX", lfs=300),  # any folder, any case
-            sibling("pytorch_model.bin", lfs=200),
-            sibling("training_args.bin", size=4),  # a weight suffix, but not weights
-            sibling("optimizer.pt", lfs=1_000),
-            sibling("config.json", size=700),
+            sibling("model.safetensors", size=500, lfs=500),
+            sibling("training_args.bin", size=4),
+            sibling("b.safetensors"),  # a size the Hub did not give stays unknown
+            {"size": 3},  # no path: not a file
+            "junk",
         ],
         "safetensors": {"total": 66_000_000},
         "usedStorage": 2_704,
     }
     assert model_size_row(info) == {
         "parameters": 66_000_000,
-        "weight_files_bytes": 500 + 300 + 200,
-        "pytorch_model_bin_bytes": 200,
         "used_storage_bytes": 2_704,
+        "siblings": [
+            {"rfilename": "model.safetensors", "size": 500, "lfs_size": 500},
+            {"rfilename": "training_args.bin", "size": 4, "lfs_size": None},
+            {"rfilename": "b.safetensors", "size": None, "lfs_size": None},
+        ],
     }
-
-
-def test_a_weight_file_of_unknown_size_makes_the_sum_unknown() -> None:
-    info = {"siblings": [sibling("a.safetensors", lfs=10), sibling("b.safetensors")]}
-    row = model_size_row(info)
-    assert row["weight_files_bytes"] is None  # unknown, not 10
-    assert row == {
-        "parameters": None,
-        "weight_files_bytes": None,
-        "pytorch_model_bin_bytes": None,
-        "used_storage_bytes": None,
-    }
-    assert model_size_row({"siblings": [sibling("README.md", size=5)]})["weight_files_bytes"] == 0
+    assert model_size_row({}) == {"parameters": None, "used_storage_bytes": None, "siblings": []}

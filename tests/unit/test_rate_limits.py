@@ -71,9 +71,9 @@ def test_no_pacing_while_the_quota_is_plentiful(client, sleeps) -> None:
 
 
 def test_a_low_quota_is_spread_over_the_rest_of_the_window(client, sleeps) -> None:
-    client._learn_quota(answer(200, '"api";r=9;t=100'))  # below 10 %: 100 s / (9 + 1) each
+    client._learn_quota(answer(200, '"api";r=49;t=100'))  # just below 10 %: 100 s / (49 + 1) each
     paced(client, "api", 4)
-    assert sleeps == pytest.approx([10.0, 20.0, 30.0], abs=0.5)
+    assert sleeps == pytest.approx([2.0, 4.0, 6.0], abs=0.5)
     paced(client, "resolvers", 3)  # another bucket, its own quota
     assert len(sleeps) == 3
 

@@ -7,12 +7,15 @@
 --   2. sibling_same_base: models declaring the same base (which does not report those grams)
 --      report the same grams: the oldest keeps the value, the others inherit it from it;
 --   3. name_pattern: same repo name once repack suffixes (-GGUF, -Q4_K_M, -AWQ, -openvino, -copy,
---      -Instruct...) are stripped: the original (no suffix, declares no base, oldest) keeps it.
+--      -Instruct...) are stripped: the original (no suffix, declares no base, oldest) keeps it. A
+--      repack that also adds the parameter count (distilgpt2-82M-GGUF) is a copy of the original
+--      named without it; a name without repack suffixes keeps its count (GPT-125m is no GPT-355m).
 -- Each step only considers models no stronger step marked, and a value's source is always older or
 -- kept at its own step, so every chain of inheritance ends at a value that is counted: each training
 -- run is counted exactly once.
 {%- set repack_suffixes = "'([-_.](gguf|gptq|awq|exl2|mlx|onnx|openvino|fp8|fp16|bf16|f16|int4|int8|bnb"
     ~ "|[48]bit|q[0-9](_[a-z0-9]+)*|instruct|chat|copy|mirror|backup))+$'" %}
+{%- set parameter_count = "'[-_.][0-9]+([.][0-9]+)?[mb]$'" %}
 with
 
 reporters as (
@@ -161,6 +164,14 @@ named as (
         reporters.model_id,
         reporters.co2_eq_emissions_g,
         reporters.name_stem,
+        -- A repack's stem without the parameter count it ends with; null for other names.
+        case
+            when
+                reporters.repo_name <> reporters.name_stem
+                and {{ hubcarbon.regexp_test('reporters.name_stem', parameter_count) }}
+                then {{ hubcarbon.regexp_replace_all('reporters.name_stem', parameter_count, "''") }}
+        end as uncounted_stem,
+        reporters.repo_name = reporters.name_stem as is_unsuffixed,
         row_number() over (
             partition by reporters.co2_eq_emissions_g, reporters.name_stem
             order by
@@ -186,9 +197,15 @@ from_name as (
     inner join named as originals
         on
             copies.co2_eq_emissions_g = originals.co2_eq_emissions_g
-            and copies.name_stem = originals.name_stem
             and originals.original_rank = 1
-    where copies.original_rank > 1
+            and (
+                (copies.name_stem = originals.name_stem and copies.original_rank > 1)
+                or (
+                    copies.uncounted_stem = originals.name_stem
+                    and copies.original_rank = 1
+                    and originals.is_unsuffixed
+                )
+            )
 
 ),
 

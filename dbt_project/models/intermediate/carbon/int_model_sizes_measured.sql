@@ -20,7 +20,7 @@ sizes as (
         row_number() over (
             partition by sizes.model_id order by (sizes.sha = models.sha) desc, sizes.fetched_at desc
         ) as size_rank
-    from {{ ref('stg_hf_hub__model_sizes') }} as sizes
+    from {{ ref('int_model_weight_files_summed') }} as sizes
     inner join models on sizes.model_id = models.model_id
 
 ),

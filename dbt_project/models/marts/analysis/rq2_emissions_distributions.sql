@@ -47,20 +47,7 @@ final as (
     select
         dimension,
         category,
-        count(run_co2_eq_emissions_g) as reporting_models,
-        count(run_co2_eq_emissions_g)
-        / sum(count(run_co2_eq_emissions_g)) over (partition by dimension) as share_of_reporters,
-        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.5) }} as median_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.25) }} as q1_co2_eq_emissions_g,
-        {{ hubcarbon.percentile_linear('run_co2_eq_emissions_g', 0.75) }} as q3_co2_eq_emissions_g,
-        avg(run_co2_eq_emissions_g) as mean_co2_eq_emissions_g,
-        min(run_co2_eq_emissions_g) as min_co2_eq_emissions_g,
-        max(run_co2_eq_emissions_g) as max_co2_eq_emissions_g,
-        coalesce(sum(run_co2_eq_emissions_g), 0) as total_co2_eq_emissions_g,
-        count(*) as reporting_models_incl_inherited,
-        {{ hubcarbon.percentile_linear('co2_eq_emissions_g', 0.5) }}
-            as median_co2_eq_emissions_g_incl_inherited,
-        sum(co2_eq_emissions_g) as total_co2_eq_emissions_g_incl_inherited
+        {{ hubcarbon.emission_summary_columns(share_over='dimension', with_range=true) }}
     from categorised
     group by dimension, category
 

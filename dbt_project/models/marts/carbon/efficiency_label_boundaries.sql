@@ -1,5 +1,14 @@
 -- The rating boundaries behind efficiency_labels, per metric and label variant: in index space (what
--- a model's index is compared with) and in the metric's own units (what a user can read).
+-- a model's index is compared with) and in the metric's own units (what a user can read), with the
+-- time they were in use. This build's boundaries hold from the newest load on; those of earlier
+-- loads are what the builds after them recorded in raw (source hubcarbon_builds): the population,
+-- its downloads and likes at that time are not kept, so they cannot be computed again.
+{%- set columns = [
+    'metric', 'label_variant', 'is_higher_better', 'weight', 'percentiles',
+    'is_computed_on_sqrt_index', 'reference_model_id', 'reference_value',
+    'index_boundary_ab', 'value_boundary_ab', 'index_boundary_bc', 'value_boundary_bc',
+    'index_boundary_cd', 'value_boundary_cd', 'index_boundary_de', 'value_boundary_de',
+] %}
 with
 
 measured as (
@@ -10,10 +19,49 @@ measured as (
 
 ),
 
-boundaries as (
+computed as (
 
     {{ efficiency_labels('measured', output='boundaries') }}
 
+),
+
+newest_load as (
+
+    select max(load_id) as load_id
+    from {{ source('hf_hub', '_dlt_loads') }}
+    where status = 0
+
+),
+
+in_use as (
+
+    select
+        newest_load.load_id,
+        {{ columns | join(',\n        ') }}
+    from computed
+    cross join newest_load
+
+    union all
+
+    select
+        recorded.load_id,
+        {{ columns | join(',\n        recorded.') }}
+    from {{ ref('stg_hubcarbon_builds__efficiency_label_boundaries') }} as recorded
+    cross join newest_load
+    where recorded.load_id < newest_load.load_id
+
+),
+
+final as (
+
+    select
+        {{ columns | join(',\n        ') }},
+        {{ hubcarbon.dlt_load_id_to_timestamp('load_id') }} as valid_from,
+        lead({{ hubcarbon.dlt_load_id_to_timestamp('load_id') }}) over (
+            partition by metric, label_variant order by load_id
+        ) as valid_to
+    from in_use
+
 )
 
-select * from boundaries
+select * from final

@@ -1,14 +1,9 @@
 -- The study's carbon-emissions reporting classification, for every model
 -- (docs/method.md#the-reporting-classification).
---   reporting_level: checked from the highest level down, so every level is reachable:
---     Certified (reported, optimised and certified tags), Optimization (reported, optimised tags),
---     Awareness (reported, hardware known), Basic Reporting (reported), Context Reporting
---     (hardware known, nothing reported), Unknown. Reported = a usable, measured value.
+--   reporting_level: macro reporting_level, checked from the highest level down.
 --   reporting_level_paper: the study's code order, first match wins, so Optimization and
 --     Certified are unreachable; reported = the study's reading (any first number that is not 0,
 --     units and junk ignored).
--- Jinja loops below: SQLFluff cannot indent a loop body both as source and as rendered SQL.
--- noqa: disable=LT02
 with
 
 flags as (
@@ -19,16 +14,8 @@ flags as (
         coalesce(statuses.emissions_status, 'no_claim') as emissions_status,
         coalesce(parsed.emissions_value <> 0, false) as is_reported_paper,
         contexts.hardware_used is not null as has_hardware,
-        coalesce(
-            {%- for tag in var('optimization_tags') %}
-            array_contains(models.tags, '{{ tag }}'){{ ' or' if not loop.last }}
-            {%- endfor %}, false
-        ) as has_optimization_tag,
-        coalesce(
-            {%- for tag in var('certification_tags') %}
-            {{ hubcarbon.list_contains_lowered('models.tags', "'" ~ tag ~ "'") }}{{ ' or' if not loop.last }}
-            {%- endfor %}, false
-        ) as has_certification_tag,
+        {{ hubcarbon.has_optimization_tag('models.tags') }} as has_optimization_tag,
+        {{ hubcarbon.has_certification_tag('models.tags') }} as has_certification_tag,
         (case when statuses.emissions_status not like 'not_reported%' then 1 else 0 end)
         + coalesce(contexts.co2_context_fields_filled_count, 0) as co2_fields_filled_count
     from {{ ref('int_models_unioned') }} as models
@@ -44,15 +31,9 @@ final as (
 
     select
         model_id,
-        case
-            when emissions_status = 'reported' and has_optimization_tag and has_certification_tag
-                then 'Certified'
-            when emissions_status = 'reported' and has_optimization_tag then 'Optimization'
-            when emissions_status = 'reported' and has_hardware then 'Awareness'
-            when emissions_status = 'reported' then 'Basic Reporting'
-            when has_hardware then 'Context Reporting'
-            else 'Unknown'
-        end as reporting_level,
+        {{ hubcarbon.reporting_level(
+            'emissions_status', 'has_hardware', 'has_optimization_tag', 'has_certification_tag'
+        ) }} as reporting_level,
         case
             when not is_reported_paper and not has_hardware then 'Unknown'
             when not is_reported_paper and has_hardware then 'Context Reporting'

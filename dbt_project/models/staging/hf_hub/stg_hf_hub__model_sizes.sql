@@ -10,11 +10,10 @@ source as (
 renamed as (
 
     select
+        _dlt_id as model_size_id,
         model_id,
         sha,
         cast(parameters as bigint) as parameter_count,
-        cast(weight_files_bytes as bigint) as weight_files_bytes,
-        cast(pytorch_model_bin_bytes as bigint) as pytorch_model_bin_bytes,
         cast(used_storage_bytes as bigint) as used_storage_bytes,
         cast(fetched_at as {{ hubcarbon.type_timestamp_utc() }}) as fetched_at
 

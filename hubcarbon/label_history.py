@@ -1,0 +1,118 @@
+"""The efficiency labels of each build, kept in raw.duckdb (dataset ``raw_builds``, dlt pipeline
+``hubcarbon_builds``) so that the warehouse can show them over time.
+
+A label rates a model against the whole population (percentile boundaries), and the population's
+downloads and likes are not versioned: past labels cannot be derived again from raw, so each build
+records the boundaries and labels it computed, keyed by the newest load it was built from. A
+rebuild from the same raw computes the same rows again and merges them onto themselves: deleting
+the warehouse loses nothing, and rebuilding changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+from hubcarbon_settings import Paths
+
+# As the loader's pipelines/.dlt/config.toml: no telemetry, no INFO noise.
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+os.environ.setdefault("RUNTIME__LOG_LEVEL", "WARNING")
+
+DATASET = "raw_builds"
+
+
+def _hints(**types: str) -> dict[str, dict[str, Any]]:
+    return {name: {"data_type": t, "nullable": name != "load_id"} for name, t in types.items()}
+
+
+_BOUNDS = {
+    f"{kind}_boundary_{b}": "double"
+    for b in ("ab", "bc", "cd", "de")
+    for kind in ("index", "value")
+}
+# Per recorded table: the build's rows (with the load they describe), primary key, column hints.
+_TABLES: dict[str, tuple[str, tuple[str, ...], dict[str, dict[str, Any]]]] = {
+    "efficiency_label_boundaries": (
+        "select ? as load_id, * exclude (valid_from, valid_to)"
+        " from marts.efficiency_label_boundaries where valid_to is null",
+        ("load_id", "metric", "label_variant"),
+        _hints(
+            load_id="text",
+            metric="text",
+            label_variant="text",
+            is_higher_better="bool",
+            weight="double",
+            percentiles="text",
+            is_computed_on_sqrt_index="bool",
+            reference_model_id="text",
+            reference_value="double",
+            **_BOUNDS,
+        ),
+    ),
+    "efficiency_labels": (
+        "select ? as load_id, model_id, efficiency_label, efficiency_label_paper"
+        " from marts.efficiency_labels",
+        ("load_id", "model_id"),
+        _hints(
+            load_id="text", model_id="text", efficiency_label="text", efficiency_label_paper="text"
+        ),
+    ),
+}
+
+
+def _pipeline(paths: Paths) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name="hubcarbon_builds",
+        pipelines_dir=str(paths.pipelines_dir),
+        destination=dlt.destinations.duckdb(DuckDbCredentials(str(paths.raw_db))),
+        dataset_name=DATASET,
+    )
+
+
+def _run(paths: Paths, tables: dict[str, Iterable[Any]]) -> None:
+    resources = [
+        dlt.resource(
+            rows,
+            name=name,
+            primary_key=_TABLES[name][1],
+            write_disposition="merge",
+            columns=_TABLES[name][2],
+        )
+        for name, rows in tables.items()
+    ]
+    _pipeline(paths).run(resources)
+
+
+def ensure_tables(paths: Paths) -> None:
+    """Create the recorded tables, empty, before the first build reads them."""
+    with duckdb.connect(str(paths.raw_db), read_only=True) as con:
+        existing = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ?", [DATASET]
+            ).fetchall()
+        }
+    if not set(_TABLES) <= existing:
+        _run(paths, {name: [dlt.mark.materialize_table_schema()] for name in _TABLES})
+
+
+def record(paths: Paths, warehouse: Path) -> None:
+    """Record the labels and boundaries of the freshly built `warehouse` in raw."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (load_id,) = con.execute(
+            "select max(load_id) from raw_hub._dlt_loads where status = 0"
+        ).fetchone()
+        tables = {name: _rows(con.execute(sql, [load_id])) for name, (sql, _, _) in _TABLES.items()}
+    _run(paths, tables)
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

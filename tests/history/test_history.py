@@ -1,0 +1,159 @@
+"""The warehouse keeps the Hub's history: every load is an observation (tests/history/conftest.py
+runs the three loads)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import duckdb
+import pytest
+
+from hubcarbon import warehouse
+from hubcarbon.warehouse import WarehouseError
+from hubcarbon_settings import REPO_ROOT, Paths
+
+from .conftest import Scenario, build, marts
+
+OBSERVATIONS = "raw_hub.model_claim_observations"
+
+
+def _changes(run: Scenario) -> list[tuple]:
+    with duckdb.connect(str(run.steady / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select model_id, observed_at, change_type, grams_before, grams_after, ratio"
+            " from marts.emission_changes"
+        ).fetchall()
+    return sorted(
+        (run.load_number(at), kind, model_id, *_rounded(before, after, ratio))
+        for model_id, at, kind, before, after, ratio in rows
+    )
+
+
+def _rounded(*values: float | None) -> tuple[float | None, ...]:
+    return tuple(None if v is None else round(v, 9) for v in values)
+
+
+def test_emission_changes_are_exactly_the_changes_made(scenario: Scenario) -> None:
+    role, grams = scenario.roles, scenario.grams
+    expected = sorted(
+        [
+            *(
+                (
+                    2,
+                    "value_changed",
+                    role[f],
+                    *_rounded(grams[role[f]] * 1000, grams[role[f]], 0.001),
+                )
+                for f in ("fixed_1", "fixed_2")
+            ),
+            (2, "stopped_reporting", role["removed"], grams[role["removed"]], None, None),
+            *(
+                (2, "new_model_reporting", role[n], None, grams[role[n]], None)
+                for n in ("new_1", "new_2")
+            ),
+            (2, "model_deleted", role["deleted"], grams[role["deleted"]], None, None),
+            (2, "model_deleted", role["restored"], grams[role["restored"]], None, None),
+            (3, "model_restored", role["restored"], None, grams[role["restored"]], None),
+            (3, "started_reporting", role["starts"], None, 7.5, None),
+        ]
+    )
+    assert _changes(scenario) == expected
+
+
+def test_touched_models_add_no_version(scenario: Scenario) -> None:
+    """A new commit that changes no claim (new sha, lastModified) adds no row, raw or mart."""
+    touched = [scenario.roles["touched"], scenario.roles["touched_silent"]]
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        raw = con.execute(
+            f"select model_id, count(*) from {OBSERVATIONS} where model_id in (select unnest(?))"
+            " group by model_id",
+            [touched],
+        ).fetchall()
+        versions = con.execute(
+            "select count(*) from marts.emission_claim_history where model_id = ?", [touched[0]]
+        ).fetchone()
+    assert dict(raw) == dict.fromkeys(touched, 1)
+    assert versions == (1,)
+
+
+def test_loads_add_rows_only_for_the_changes(scenario: Scenario) -> None:
+    """The baseline observes every model once; the next loads (full listings) one row per change:
+    2 fixes, 1 removal, 2 new models, 2 deletions; then 1 restoration, 1 start."""
+    with duckdb.connect(str(scenario.steady / "raw.duckdb"), read_only=True) as con:
+        per_load = con.execute(
+            f"select count(*) from {OBSERVATIONS} group by _dlt_load_id order by _dlt_load_id"
+        ).fetchall()
+        listed = con.execute("select count(*) from raw_hub.models").fetchone()[0]
+    # Load 2 is a main run (5 rows) and a backfill (2 deletions); load 3 a main run.
+    assert [n for (n,) in per_load] == [listed - 2, 5, 2, 2]
+
+
+def test_a_load_killed_mid_package_then_rerun_keeps_the_same_history(scenario: Scenario) -> None:
+    def history(data_dir):
+        with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
+            return con.execute(
+                "select model_id, sha, tags, co2_eq_emissions, is_deleted, claim_hash"
+                f" from {OBSERVATIONS} order by all"
+            ).fetchall()
+
+    assert history(scenario.killed) == history(scenario.steady)
+
+
+def test_a_rebuild_from_raw_gives_identical_history_marts(scenario: Scenario, tmp_path) -> None:
+    """Delete the warehouse, build again: the history lives in raw, so nothing is lost."""
+    copy = tmp_path / "data"
+    shutil.copytree(scenario.steady, copy)
+    (copy / "warehouse.duckdb").unlink()
+    build(copy)
+    assert marts(copy / "warehouse.duckdb") == marts(scenario.steady / "warehouse.duckdb")
+
+
+def test_label_boundaries_and_labels_of_earlier_builds_stay_explained(scenario: Scenario) -> None:
+    """The build after load 1 recorded its boundaries and labels; the final build shows them valid
+    until load 3's, and gives a version of load 1 the label that build gave it."""
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        periods = con.execute(
+            "select metric, label_variant, count(*), count(valid_to)"
+            " from marts.efficiency_label_boundaries group by all"
+        ).fetchall()
+        first_build = dict(
+            con.execute(
+                "select model_id, efficiency_label from raw_builds.efficiency_labels"
+                " where load_id = (select min(load_id) from raw_builds.efficiency_labels)"
+            ).fetchall()
+        )
+        past = dict(
+            con.execute(
+                "select model_id, efficiency_label from marts.emission_claim_history"
+                " where valid_to is not null and not is_deleted"
+            ).fetchall()
+        )
+    assert len(periods) == 10 and all(n == 2 and ended == 1 for *_, n, ended in periods)
+    fixed = [scenario.roles["fixed_1"], scenario.roles["fixed_2"]]
+    assert {m: past[m] for m in fixed} == {m: first_build[m] for m in fixed}
+    assert all(first_build[m] is not None for m in fixed)
+
+
+def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -> None:
+    """The README's two examples: who corrected their value and by how much, who stopped."""
+    section = (REPO_ROOT / "README.md").read_text().split("### The Hub's history")[1]
+    corrected, stopped = re.findall(r"```sql\n(.*?)```", section.split("\n### ")[0], re.S)
+    with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
+        fixes = con.execute(corrected).fetchall()
+        gone = con.execute(stopped).fetchall()
+    fixed = {scenario.roles["fixed_1"], scenario.roles["fixed_2"]}
+    assert {row[0] for row in fixes} == fixed
+    assert [round(row[-1], 9) for row in fixes] == [0.001, 0.001]
+    assert [row[0] for row in gone] == [scenario.roles["removed"]]
+
+
+def test_a_raw_file_loaded_before_the_history_says_what_to_run(tmp_path) -> None:
+    """`make build` on a raw.duckdb without model_claim_observations names the command to type."""
+    paths = Paths(tmp_path / "data")
+    paths.data_dir.mkdir()
+    with duckdb.connect(str(paths.raw_db)) as con:
+        con.execute("create schema raw_hub; create table raw_hub.models (id varchar)")
+    with pytest.raises(WarehouseError, match=r"Run make load .* then make build"):
+        warehouse.build(paths)
+    assert not paths.warehouse.exists()
