@@ -37,11 +37,11 @@ _BOUNDS = {
     for b in ("ab", "bc", "cd", "de")
     for kind in ("index", "value")
 }
-# Per recorded table: the build's rows (with the load they describe), primary key, column hints.
+# Per recorded table: the mart's rows a build recorded, primary key, column hints (load_id first:
+# the newest load the build read, not a column of the mart).
 _TABLES: dict[str, tuple[str, tuple[str, ...], dict[str, dict[str, Any]]]] = {
     "efficiency_label_boundaries": (
-        "select ? as load_id, * exclude (valid_from, valid_to)"
-        " from marts.efficiency_label_boundaries where valid_to is null",
+        "where valid_to is null",
         ("load_id", "metric", "label_variant"),
         _hints(
             load_id="text",
@@ -57,14 +57,23 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], dict[str, dict[str, Any]]]] = {
         ),
     ),
     "efficiency_labels": (
-        "select ? as load_id, model_id, efficiency_label, efficiency_label_paper"
-        " from marts.efficiency_labels",
+        "",
         ("load_id", "model_id"),
         _hints(
             load_id="text", model_id="text", efficiency_label="text", efficiency_label_paper="text"
         ),
     ),
 }
+# Portable SQL: the same queries read DuckDB's warehouse and Spark's (hubcarbon.spark).
+NEWEST_LOAD = "select max(load_id) from raw_hub._dlt_loads where status = 0"
+TABLES = tuple(_TABLES)
+
+
+def query(table: str) -> str:
+    """The select of the mart rows a build records in ``table``."""
+    where, _, hints = _TABLES[table]
+    columns = ", ".join(name for name in hints if name != "load_id")
+    return f"select {columns} from marts.{table} {where}".strip()
 
 
 def _pipeline(paths: Paths) -> dlt.Pipeline:
@@ -104,13 +113,16 @@ def ensure_tables(paths: Paths) -> None:
 
 
 def record(paths: Paths, warehouse: Path) -> None:
-    """Record the labels and boundaries of the freshly built `warehouse` in raw."""
+    """Record the labels and boundaries of the freshly built DuckDB `warehouse` in raw."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        (load_id,) = con.execute(
-            "select max(load_id) from raw_hub._dlt_loads where status = 0"
-        ).fetchone()
-        tables = {name: _rows(con.execute(sql, [load_id])) for name, (sql, _, _) in _TABLES.items()}
-    _run(paths, tables)
+        (load_id,) = con.execute(NEWEST_LOAD).fetchone()
+        tables = {name: _rows(con.execute(query(name))) for name in TABLES}
+    store(paths, load_id, tables)
+
+
+def store(paths: Paths, load_id: str, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Record a build's rows of each table (``query``), keyed by the newest load it read."""
+    _run(paths, {name: [{"load_id": load_id, **r} for r in rows] for name, rows in tables.items()})
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -3,9 +3,11 @@ local mode), Spark's own Parquet tables with an embedded Derby Hive metastore un
 ``DATA_DIR/spark``.
 
 ``make build ENGINE=spark`` writes the raw layer as Parquet (``hubcarbon.lake``) when the lake is
-older than the load, then runs ``dbt build --target spark``: dbt-spark replaces each table in
-place, so unlike DuckDB's build-and-swap a reader may see a half-built warehouse while it runs (on
-a cluster a table format such as Delta gives that atomicity; it needs jars not fetched here).
+older than raw.duckdb, runs ``dbt build --target spark`` and records the build's labels in raw as
+DuckDB's build does (hubcarbon.label_history, read back through source hubcarbon_builds).
+dbt-spark replaces each table in place, so unlike DuckDB's build-and-swap a reader may see a
+half-built warehouse while it runs (on a cluster a table format such as Delta gives that
+atomicity; it needs jars not fetched here).
 ``make export ENGINE=spark`` writes every mart as Parquet, the files BI tools read.
 
 The Spark settings are those of the ``spark`` target of ``dbt_project/profiles.yml``, read from
@@ -27,7 +29,7 @@ import pyarrow
 import pyarrow.parquet as pq
 import yaml
 
-from hubcarbon import lake
+from hubcarbon import label_history, lake
 from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
 if TYPE_CHECKING:
@@ -100,6 +102,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     from hubcarbon.warehouse import run_dbt  # one dbt runner for both engines
 
     started = time.monotonic()
+    label_history.ensure_tables(paths)  # the first build reads them, empty
     if lake.is_stale(paths):
         lake.export(paths)
     target = os.environ.get("DBT_TARGET_PATH") or str(paths.spark_dir / "dbt-target")
@@ -109,12 +112,25 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
             f"dbt build on Spark failed (exit {code}); dbt's compiled SQL and run results are"
             f" under {target}."
         )
+    record_labels(paths)
     print(
         f"build: Spark warehouse ready under {paths.spark_dir} in"
         f" {time.monotonic() - started:.1f}s (make export ENGINE=spark: the marts as Parquet).",
         flush=True,
     )
     return paths.spark_dir
+
+
+def record_labels(paths: Paths) -> None:
+    """What DuckDB's build records (hubcarbon.label_history), read from Spark's marts: the next
+    build's lake carries it back to Spark (raw_builds)."""
+    with session(paths.spark_dir) as spark:
+        (load_id,) = spark.sql(label_history.NEWEST_LOAD).first()
+        tables = {
+            name: spark.sql(label_history.query(name)).toArrow().to_pylist()
+            for name in label_history.TABLES
+        }
+    label_history.store(paths, load_id, tables)
 
 
 def tables(spark: SparkSession, schema: str) -> list[str]:

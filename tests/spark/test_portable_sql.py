@@ -39,7 +39,7 @@ DUCKDB_ONLY = {
 SPARK_ONLY = {
     "Spark functions": (
         r"\b(rlike|explode|posexplode|parse_json|variant_get|variant_explode|schema_of_variant"
-        r"|bround|date_format|array_compact|timestamp_seconds|collect_list)\b"
+        r"|bround|date_format|array_compact|timestamp_seconds|timestamp_micros|collect_list)\b"
     ),
     "lambda arrow": r"\w\s*->\s*\w",
 }

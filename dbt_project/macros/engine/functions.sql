@@ -58,9 +58,10 @@
     to_timestamp(cast({{ expr }} as double))
 {%- endmacro %}
 
-{#- Through a double, as DuckDB's to_timestamp: the same microsecond. -#}
+{#- Through a double rounded to the microsecond, as DuckDB's to_timestamp: Spark's
+    timestamp_seconds truncates (a load id of ...57.1521099 s read ...57.152109, DuckDB ...57.152110). -#}
 {% macro default__dlt_load_id_to_timestamp(expr) -%}
-    timestamp_seconds(cast({{ expr }} as double))
+    timestamp_micros(cast(round(cast({{ expr }} as double) * 1000000) as bigint))
 {%- endmacro %}
 
 
