@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from hubcarbon import spark
+from hubcarbon import label_history, spark
 
 MARTS = spark.MARTS_SCHEMA
 RELATIVE = 1e-9
@@ -148,6 +148,26 @@ def test_every_mart_is_equal_on_both_engines(duckdb_marts, spark_marts) -> None:
             problems[name] = differences[:5]
     print("\nparity DuckDB vs Spark, mart by mart:\n" + "\n".join(report))
     assert not problems, problems
+
+
+def test_both_engines_record_the_same_labels_in_raw(parity_builds) -> None:
+    """`make build ENGINE=spark` records its labels and boundaries in raw.duckdb (raw_builds) as
+    DuckDB's build does: the same rows for the newest load, which later builds' history reads."""
+
+    def recorded(raw_db) -> dict[str, pa.Table]:
+        with duckdb.connect(str(raw_db), read_only=True) as con:
+            return {
+                table: con.sql(
+                    f"select * exclude (_dlt_load_id, _dlt_id) from raw_builds.{table}"
+                    f" where load_id = ({label_history.NEWEST_LOAD})"
+                ).to_arrow_table()
+                for table in label_history.TABLES
+            }
+
+    duck, sparks = recorded(parity_builds.duckdb.raw_db), recorded(parity_builds.spark.raw_db)
+    for table in label_history.TABLES:
+        assert duck[table].num_rows > 0, table
+        assert compare(duck[table], sparks[table]) == [], table
 
 
 def test_the_comparison_sees_a_changed_gram_a_label_and_a_missing_row(spark_marts) -> None:
