@@ -68,8 +68,9 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
     with _exclusive(paths.build_dir / "build.lock"):
         _refuse_writer(paths.warehouse)  # fail before the build rather than after it
         _remove_database(new)
-        label_history.ensure_tables(paths)
-        tables = _snapshot_raw(paths.raw_db, new, described_raw_tables(project_dir))
+        with _naming_the_raw_writer(paths.raw_db):
+            label_history.ensure_tables(paths)
+            tables = _snapshot_raw(paths.raw_db, new, described_raw_tables(project_dir))
         print(f"build: copied {len(tables)} raw tables into {new}", flush=True)
         # dbt's target/ beside the build it describes: builds of other data directories running
         # at the same time do not share (and garble) one partial-parse state and run results.
@@ -187,6 +188,15 @@ def _snapshot_raw(raw_db: Path, new: Path, described: Iterable[str]) -> list[str
             name = f"{schema}.{_ident(table)}"
             con.execute(f"create table wh.{name} as from raw.{name}")
         return [table for _, table in tables]
+    finally:
+        con.close()
+
+
+@contextmanager
+def _naming_the_raw_writer(raw_db: Path) -> Iterator[None]:
+    """DuckDB's lock error on raw.duckdb, as the process to wait for."""
+    try:
+        yield
     except duckdb.IOException as exc:
         if holder := _lock_holder(exc):
             raise WarehouseError(
@@ -194,8 +204,6 @@ def _snapshot_raw(raw_db: Path, new: Path, described: Iterable[str]) -> list[str
                 " then run make build again."
             ) from None
         raise
-    finally:
-        con.close()
 
 
 def run_dbt(
