@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,12 +36,17 @@ RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
 DBT = Path(sys.executable).with_name("dbt")  # the dbt installed beside this interpreter
 # The one description of the raw tables (dlt's schema, tests/test_raw_schema.py holds them equal).
-SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "hf_hub" / "_hf_hub__sources.yml"
+SOURCES_PATH = Path("models", "staging", "hf_hub", "_hf_hub__sources.yml")
+SOURCES_FILE = DBT_PROJECT_DIR / SOURCES_PATH
 
 
-def described_raw_tables() -> dict[str, set[str]]:
-    """Each table of dbt's source `hf_hub` and the names of its described columns."""
-    (source,) = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
+def described_raw_tables(project_dir: Path = DBT_PROJECT_DIR) -> dict[str, set[str]]:
+    """Each table of the project's source `hf_hub` and the names of its described columns (none
+    for a project without that sources file)."""
+    sources = project_dir / SOURCES_PATH
+    if not sources.exists():
+        return {}
+    (source,) = yaml.safe_load(sources.read_text())["sources"]
     return {t["name"]: {c["name"] for c in t.get("columns", [])} for t in source["tables"]}
 
 
@@ -63,8 +68,9 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
     with _exclusive(paths.build_dir / "build.lock"):
         _refuse_writer(paths.warehouse)  # fail before the build rather than after it
         _remove_database(new)
-        label_history.ensure_tables(paths)
-        tables = _snapshot_raw(paths.raw_db, new)
+        with _naming_the_raw_writer(paths.raw_db):
+            label_history.ensure_tables(paths)
+            tables = _snapshot_raw(paths.raw_db, new, described_raw_tables(project_dir))
         print(f"build: copied {len(tables)} raw tables into {new}", flush=True)
         # dbt's target/ beside the build it describes: builds of other data directories running
         # at the same time do not share (and garble) one partial-parse state and run results.
@@ -150,9 +156,9 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
     return page
 
 
-def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
+def _snapshot_raw(raw_db: Path, new: Path, described: Iterable[str]) -> list[str]:
     """Copy every table of ``raw_hub`` and ``raw_builds`` (dlt's ``_dlt_*`` bookkeeping included)
-    into a fresh file."""
+    into a fresh file; fails, naming the command, when one of the `described` tables is missing."""
     con = duckdb.connect()
     try:
         con.execute(f"attach {_literal(raw_db)} as raw (read_only)")
@@ -168,7 +174,7 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
         loaded = {table for schema, table in tables if schema == RAW_SCHEMA}
         if not loaded:
             raise WarehouseError(f"{raw_db} has no {RAW_SCHEMA} tables: run make load first.")
-        if missing := sorted(described_raw_tables().keys() - loaded):
+        if missing := sorted(set(described) - loaded):
             raise WarehouseError(
                 f"{raw_db} lacks {', '.join(f'{RAW_SCHEMA}.{t}' for t in missing)}, which this"
                 " version's loader writes: an earlier version loaded it. Run make load (with the"
@@ -182,6 +188,15 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
             name = f"{schema}.{_ident(table)}"
             con.execute(f"create table wh.{name} as from raw.{name}")
         return [table for _, table in tables]
+    finally:
+        con.close()
+
+
+@contextmanager
+def _naming_the_raw_writer(raw_db: Path) -> Iterator[None]:
+    """DuckDB's lock error on raw.duckdb, as the process to wait for."""
+    try:
+        yield
     except duckdb.IOException as exc:
         if holder := _lock_holder(exc):
             raise WarehouseError(
@@ -189,8 +204,6 @@ def _snapshot_raw(raw_db: Path, new: Path) -> list[str]:
                 " then run make build again."
             ) from None
         raise
-    finally:
-        con.close()
 
 
 def run_dbt(
