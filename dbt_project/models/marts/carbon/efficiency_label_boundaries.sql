@@ -25,30 +25,11 @@ computed as (
 
 ),
 
-newest_load as (
-
-    select max(load_id) as load_id
-    from {{ source('hf_hub', '_dlt_loads') }}
-    where status = 0
-
-),
-
 in_use as (
 
-    select
-        newest_load.load_id,
-        {{ columns | join(',\n        ') }}
-    from computed
-    cross join newest_load
-
-    union all
-
-    select
-        recorded.load_id,
-        {{ columns | join(',\n        recorded.') }}
-    from {{ ref('stg_hubcarbon_builds__efficiency_label_boundaries') }} as recorded
-    cross join newest_load
-    where recorded.load_id < newest_load.load_id
+    {{ label_rows_of_every_build(
+        'computed', ref('stg_hubcarbon_builds__efficiency_label_boundaries'), columns
+    ) }}
 
 ),
 

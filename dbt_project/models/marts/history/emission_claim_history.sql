@@ -14,32 +14,13 @@ versions as (
 
 ),
 
-newest_load as (
-
-    select max(load_id) as load_id
-    from {{ source('hf_hub', '_dlt_loads') }}
-    where status = 0
-
-),
-
 labels as (
 
-    select
-        newest_load.load_id,
-        computed.model_id,
-        computed.efficiency_label
-    from {{ ref('efficiency_labels') }} as computed
-    cross join newest_load
-
-    union all
-
-    select
-        recorded.load_id,
-        recorded.model_id,
-        recorded.efficiency_label
-    from {{ ref('stg_hubcarbon_builds__efficiency_labels') }} as recorded
-    cross join newest_load
-    where recorded.load_id < newest_load.load_id
+    {{ label_rows_of_every_build(
+        ref('efficiency_labels'),
+        ref('stg_hubcarbon_builds__efficiency_labels'),
+        ['model_id', 'efficiency_label']
+    ) }}
 
 ),
 
