@@ -49,19 +49,22 @@
 {%- endmacro %}
 
 
-{#- dlt load ids are Unix epochs with a fractional part, as text. -#}
+{#- dlt load ids are Unix epochs with a fractional part, as text ("1764517234.1917765"). They are
+    read from the text, truncated to the microsecond, never through a double: a double rounds on one
+    engine and truncates on another, and the two disagreed by 1 µs on some loads. -#}
 {% macro dlt_load_id_to_timestamp(expr) -%}
-    {{ return(adapter.dispatch('dlt_load_id_to_timestamp', 'hubcarbon')(expr)) }}
+    {{ return(adapter.dispatch('dlt_load_id_to_timestamp', 'hubcarbon')(
+        'cast(' ~ dbt.split_part(expr, "'.'", 1) ~ ' as bigint)',
+        'substring(' ~ dbt.concat([dbt.split_part(expr, "'.'", 2), "'000000'"]) | trim ~ ', 1, 6)'
+    )) }}
 {%- endmacro %}
 
-{% macro duckdb__dlt_load_id_to_timestamp(expr) -%}
-    to_timestamp(cast({{ expr }} as double))
+{% macro duckdb__dlt_load_id_to_timestamp(seconds, micros_text) -%}
+    to_timestamp({{ seconds }}) + to_microseconds(cast({{ micros_text }} as bigint))
 {%- endmacro %}
 
-{#- Through a double rounded to the microsecond, as DuckDB's to_timestamp: Spark's
-    timestamp_seconds truncates (a load id of ...57.1521099 s read ...57.152109, DuckDB ...57.152110). -#}
-{% macro default__dlt_load_id_to_timestamp(expr) -%}
-    timestamp_micros(cast(round(cast({{ expr }} as double) * 1000000) as bigint))
+{% macro default__dlt_load_id_to_timestamp(seconds, micros_text) -%}
+    timestamp_micros({{ seconds }} * 1000000 + cast({{ micros_text }} as bigint))
 {%- endmacro %}
 
 
