@@ -102,7 +102,8 @@ bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on the 1,000,000-model popu
 FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
 
 # Two pytest runs, each test in exactly one: the fast tier fails the run before the pipeline tiers start.
-test: test-fast ## the whole test suite, the fast tier first (what CI runs)
+# The rest includes tests/spark (parity with DuckDB), so the spark group is installed on first use.
+test: test-fast $(SPARK_STAMP) ## the whole test suite, the fast tier first (what CI runs; installs Spark)
 	$(PY) -m pytest $(addprefix --ignore=,$(FAST_TESTS))
 
 test-fast: $(STAMP) ## the fast tier, no loader run (~1 min of CPU): helpers, imitation, dbt models, parser

@@ -117,7 +117,7 @@ def duckdb_marts(parity_builds) -> dict[str, pa.Table]:
                 "select table_name from duckdb_tables() where schema_name = ? order by 1", [MARTS]
             ).fetchall()
         ]
-        return {name: con.execute(f'from {MARTS}."{name}"').to_arrow_table() for name in names}
+        return {name: con.sql(f'from {MARTS}."{name}"').to_arrow_table() for name in names}
 
 
 @pytest.fixture(scope="module")
