@@ -82,13 +82,13 @@ def summary(paths: Paths, on_spark: bool = False) -> str:
                 f"create schema marts; create view marts.headline_figures as from '{exported}'"
             )
             figures = headline.read(con)
-        return _summary(paths, figures, f"Spark marts exported to {paths.exports_dir}")
+        return _summary(figures, _next_on_spark(paths))
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         figures = headline.read(con)
-    return _summary(paths, figures, f"Warehouse: {paths.warehouse}")
+    return _summary(figures, _next_on_duckdb(paths))
 
 
-def _summary(paths: Paths, figures: headline.Figures, where: str) -> str:
+def _summary(figures: headline.Figures, next_steps: list[str]) -> str:
     models = headline.value(figures, "models")
 
     def shown_value(figure: str) -> str:
@@ -105,10 +105,13 @@ def _summary(paths: Paths, figures: headline.Figures, where: str) -> str:
         f"  {'efficiency labels, ' + variant:<38}: {headline.counts(figures, figure)}"
         for figure, variant in headline.LABEL_VARIANTS.items()
     ]
+    return "\n".join([*lines, "", *next_steps])
+
+
+def _next_on_duckdb(paths: Paths) -> list[str]:
     shown = relative_to_repo(paths.data_dir)
-    lines += [
-        "",
-        where,
+    return [
+        f"Warehouse: {paths.warehouse}",
         f"Next, on this warehouse (every command takes DATA_DIR={shown}):",
         f"  make report DATA_DIR={shown}     # the HTML report",
         f"  make export DATA_DIR={shown}     # every mart as Parquet",
@@ -119,7 +122,20 @@ def _summary(paths: Paths, figures: headline.Figures, where: str) -> str:
         " read_only=True).sql('from marts.efficiency_labels limit 5').show()\"",
         "  or any BI tool: README, 'Query it from your BI tool'.",
     ]
-    return "\n".join(lines)
+
+
+def _next_on_spark(paths: Paths) -> list[str]:
+    # The report, the docs and the checks read DuckDB's warehouse, which a Spark demo has none of.
+    shown = relative_to_repo(paths.data_dir)
+    return [
+        f"Spark marts exported to {paths.exports_dir}",
+        f"Next, on this load (every command takes DATA_DIR={shown}):",
+        f"  make build ENGINE=spark DATA_DIR={shown}    # rebuild on Spark from the demo's load",
+        f"  make export ENGINE=spark DATA_DIR={shown}   # the marts as Parquet again",
+        f'  .venv/bin/python -c "import duckdb; duckdb.read_parquet('
+        f"'{shown}/exports/efficiency_labels.parquet').limit(5).show()\"",
+        "  make demo                  # the DuckDB demo, for the report, the docs and the checks",
+    ]
 
 
 def main() -> None:
