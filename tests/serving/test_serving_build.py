@@ -41,7 +41,7 @@ def test_open_reader_keeps_old_data_until_it_reconnects(clone: Paths, project: P
     load_raw(clone, MODELS_V2)
     with hold(clone.warehouse) as reader:
         assert reader.rows(COUNT) == [[len(MODELS_V1)]]
-        warehouse.build(clone, project_dir=project)
+        warehouse.build_project(clone, project)
         assert reader.rows(COUNT) == [[len(MODELS_V1)]]  # still the old, complete file
         assert reader.ask("reconnect") == "ok"
         assert reader.rows(COUNT) == [[len(MODELS_V2)]]
@@ -51,14 +51,14 @@ def test_failed_build_keeps_the_live_warehouse(clone: Paths, project: Path) -> N
     before = _fingerprint(clone.warehouse)
     load_raw(clone, MODELS_BROKEN)
     with pytest.raises(warehouse.WarehouseError, match=r"dbt build failed.*untouched"):
-        warehouse.build(clone, project_dir=project)
+        warehouse.build_project(clone, project)
     assert _fingerprint(clone.warehouse) == before
     failed = clone.build_dir / clone.warehouse.name
     with duckdb.connect(str(failed), read_only=True) as con:  # kept for inspection
         assert con.execute(COUNT).fetchone() == (len(MODELS_BROKEN),)
 
     # Arguments after `build` reach dbt: without the failing test, the same data builds.
-    warehouse.build(clone, ["--exclude", "test_type:data"], project_dir=project)
+    warehouse.build_project(clone, project, ["--exclude", "test_type:data"])
     with duckdb.connect(str(clone.warehouse), read_only=True) as con:
         assert con.execute(COUNT).fetchone() == (len(MODELS_BROKEN),)
 
@@ -72,7 +72,7 @@ def test_a_writer_holding_a_file_fails_the_build_naming_its_pid(
         hold(getattr(clone, locked), "read_write") as writer,
         pytest.raises(warehouse.WarehouseError, match=rf"PID {writer.pid}\b"),
     ):
-        warehouse.build(clone, project_dir=project)
+        warehouse.build_project(clone, project)
     assert _fingerprint(clone.warehouse) == before
 
 
@@ -82,7 +82,7 @@ def test_one_build_at_a_time_per_data_directory(clone: Paths, project: Path) -> 
         other.write("4242")
         other.flush()
         with pytest.raises(warehouse.WarehouseError, match=r"another build \(PID 4242\)"):
-            warehouse.build(clone, project_dir=project)
+            warehouse.build_project(clone, project)
 
 
 def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:
