@@ -85,8 +85,8 @@ def _pipeline(paths: Paths) -> dlt.Pipeline:
     )
 
 
-def _run(paths: Paths, tables: dict[str, Iterable[Any]]) -> None:
-    resources = [
+def _resources(tables: dict[str, Iterable[Any]]) -> list[Any]:
+    return [
         dlt.resource(
             rows,
             name=name,
@@ -96,7 +96,16 @@ def _run(paths: Paths, tables: dict[str, Iterable[Any]]) -> None:
         )
         for name, rows in tables.items()
     ]
-    _pipeline(paths).run(resources)
+
+
+def _run(paths: Paths, tables: dict[str, Iterable[Any]]) -> None:
+    pipeline = _pipeline(paths)
+    # A record interrupted (killed, or raw.duckdb locked while loading) left its package: finished
+    # first, since dlt's run() would load it instead of these rows.
+    if pipeline.has_pending_data:
+        pipeline.normalize()
+        pipeline.load()
+    pipeline.run(_resources(tables))
 
 
 def ensure_tables(paths: Paths) -> None:

@@ -12,6 +12,7 @@ from dlt.pipeline.helpers import pipeline_drop
 from pipeline_support import run_module, start_module
 
 from hub_replay import Corpus, HubReplay
+from hubcarbon import label_history
 from hubcarbon_settings import REPO_ROOT, Paths
 from pipelines import load
 from tests.load.loader import load_ok, wait_until
@@ -139,6 +140,25 @@ def test_label_boundaries_and_labels_of_earlier_builds_stay_explained(scenario: 
     fixed = [scenario.roles["fixed_1"], scenario.roles["fixed_2"]]
     assert {m: past[m] for m in fixed} == {m: first_build[m] for m in fixed}
     assert all(first_build[m] is not None for m in fixed)
+
+
+def test_a_record_interrupted_after_its_extract_is_finished_and_the_next_one_kept(
+    tmp_path: Path,
+) -> None:
+    """A build killed (or locked out of raw.duckdb) while recording its labels leaves dlt's
+    package pending; the next build's record loads it, then its own rows (dlt's run() alone
+    would load the pending package instead of them)."""
+    paths = Paths(tmp_path / "data")
+    paths.data_dir.mkdir()
+    duckdb.connect(str(paths.raw_db)).close()
+    label_history.ensure_tables(paths)
+
+    row = {"model_id": "org/m", "efficiency_label": "A", "efficiency_label_paper": "B"}
+    interrupted = label_history._pipeline(paths)
+    interrupted.extract(label_history._resources({"efficiency_labels": [{"load_id": "1", **row}]}))
+    assert interrupted.has_pending_data
+    label_history.store(paths, "2", {"efficiency_labels": [row]})
+    assert _recorded(paths.raw_db) == [("1", "org/m", "A"), ("2", "org/m", "A")]
 
 
 def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -> None:
