@@ -52,10 +52,10 @@ class WarehouseError(Exception):
 
 
 def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
-    """`make build`: `build_project` of this project, with its own steps around dbt. Before: the
-    tables where builds record their labels exist (empty for the first build), and the snapshot of
-    raw holds every table the sources file describes. After a passing dbt build, before the swap:
-    this build's labels are recorded in raw (hubcarbon.label_history)."""
+    """`make build`: the steps of `build_project` on this project, and its own around dbt.
+    Before: the tables where builds record their labels exist (empty for the first build), and the
+    snapshot of raw holds every table the sources file describes. After a passing dbt build, before
+    the swap: this build's labels are recorded in raw (hubcarbon.label_history)."""
     with _building(paths) as new:
         with _naming_the_raw_writer(paths.raw_db):
             label_history.ensure_tables(paths)
