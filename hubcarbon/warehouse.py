@@ -10,6 +10,8 @@ the loader's ``raw_hub`` tables into it, runs ``dbt build`` there and renames it
 Connected readers keep reading the old complete file until they reconnect; nobody ever sees a
 half-built warehouse, and a failed build leaves the live one untouched. dbt's target/ (compiled
 SQL, run results) of a build is ``.build/dbt-target`` unless ``DBT_TARGET_PATH`` says otherwise.
+That machinery is ``build_project``, for any dbt project; ``build`` adds this project's own steps
+(its raw tables checked before dbt, its labels recorded in raw before the swap).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,17 +38,12 @@ RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
 DBT = Path(sys.executable).with_name("dbt")  # the dbt installed beside this interpreter
 # The one description of the raw tables (dlt's schema, tests/test_raw_schema.py holds them equal).
-SOURCES_PATH = Path("models", "staging", "hf_hub", "_hf_hub__sources.yml")
-SOURCES_FILE = DBT_PROJECT_DIR / SOURCES_PATH
+SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "hf_hub" / "_hf_hub__sources.yml"
 
 
-def described_raw_tables(project_dir: Path = DBT_PROJECT_DIR) -> dict[str, set[str]]:
-    """Each table of the project's source `hf_hub` and the names of its described columns (none
-    for a project without that sources file)."""
-    sources = project_dir / SOURCES_PATH
-    if not sources.exists():
-        return {}
-    (source,) = yaml.safe_load(sources.read_text())["sources"]
+def described_raw_tables() -> dict[str, set[str]]:
+    """Each table of the project's source `hf_hub` and the names of its described columns."""
+    (source,) = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
     return {t["name"]: {c["name"] for c in t.get("columns", [])} for t in source["tables"]}
 
 
@@ -54,11 +51,46 @@ class WarehouseError(Exception):
     """A failure the user can act on; the message says how."""
 
 
-def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PROJECT_DIR) -> Path:
-    """Build a new warehouse from ``raw.duckdb`` and swap it in; returns the live path.
+def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
+    """`make build`: the steps of `build_project` on this project, and its own around dbt.
+    Before: the tables where builds record their labels exist (empty for the first build), and the
+    snapshot of raw holds every table the sources file describes. After a passing dbt build, before
+    the swap: this build's labels are recorded in raw (hubcarbon.label_history)."""
+    with _building(paths) as new:
+        with _naming_the_raw_writer(paths.raw_db):
+            label_history.ensure_tables(paths)
+        _snapshot_raw(paths.raw_db, new)
+        _require_described_tables(paths.raw_db, new)
+        _dbt_build(paths, new, dbt_args, DBT_PROJECT_DIR)
+        with _naming_the_raw_writer(paths.raw_db, RECORD_LOCKED.format(live=paths.warehouse)):
+            label_history.record(paths, new)
+    return paths.warehouse
 
-    Every build starts from an empty file, so a dbt selection in ``dbt_args`` must include the
-    parents of what it selects (``--select +fct_model_emissions``).
+
+def build_project(paths: Paths, project_dir: Path, dbt_args: Sequence[str] = ()) -> Path:
+    """Build a new warehouse of the dbt project `project_dir` from ``raw.duckdb`` and swap it in;
+    returns the live path. The build machinery alone (`build` is this project's)."""
+    with _building(paths) as new:
+        _snapshot_raw(paths.raw_db, new)
+        _dbt_build(paths, new, dbt_args, project_dir)
+    return paths.warehouse
+
+
+# A raw.duckdb locked when a build records its labels: what that means for the build.
+RECORD_LOCKED = (
+    ", so this build could not record its labels in raw (raw_builds) and was not swapped in; the"
+    " live warehouse {live} is untouched, and the next build records them (and builds what that"
+    " process loaded)"
+)
+
+
+@contextmanager
+def _building(paths: Paths) -> Iterator[Path]:
+    """One build of the data directory (its build lock held): yields the path of the new file,
+    empty, and swaps it in when the block ends without error.
+
+    Every build starts from an empty file, so a dbt selection among the build's arguments must
+    include the parents of what it selects (``--select +fct_model_emissions``).
     """
     started = time.monotonic()
     if not paths.raw_db.exists():
@@ -68,21 +100,7 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
     with _exclusive(paths.build_dir / "build.lock"):
         _refuse_writer(paths.warehouse)  # fail before the build rather than after it
         _remove_database(new)
-        with _naming_the_raw_writer(paths.raw_db):
-            label_history.ensure_tables(paths)
-            tables = _snapshot_raw(paths.raw_db, new, described_raw_tables(project_dir))
-        print(f"build: copied {len(tables)} raw tables into {new}", flush=True)
-        # dbt's target/ beside the build it describes: builds of other data directories running
-        # at the same time do not share (and garble) one partial-parse state and run results.
-        target = os.environ.get("DBT_TARGET_PATH") or str(paths.build_dir / "dbt-target")
-        code = run_dbt(["build", *dbt_args], new, paths.data_dir, project_dir, target=target)
-        if code != 0:
-            raise WarehouseError(
-                f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
-                f" untouched. The failed build is kept for inspection at {new}, dbt's"
-                f" compiled SQL and run results under {target}."
-            )
-        label_history.record(paths, new)
+        yield new
         _swap(new, paths.warehouse)
     size_mb = paths.warehouse.stat().st_size / 1e6
     print(
@@ -90,7 +108,19 @@ def build(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PR
         f" in {time.monotonic() - started:.1f}s; connected readers see it after reconnecting.",
         flush=True,
     )
-    return paths.warehouse
+
+
+def _dbt_build(paths: Paths, new: Path, dbt_args: Sequence[str], project_dir: Path) -> None:
+    # dbt's target/ beside the build it describes: builds of other data directories running
+    # at the same time do not share (and garble) one partial-parse state and run results.
+    target = os.environ.get("DBT_TARGET_PATH") or str(paths.build_dir / "dbt-target")
+    code = run_dbt(["build", *dbt_args], new, paths.data_dir, project_dir, target=target)
+    if code != 0:
+        raise WarehouseError(
+            f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
+            f" untouched. The failed build is kept for inspection at {new}, dbt's"
+            f" compiled SQL and run results under {target}."
+        )
 
 
 def export(paths: Paths) -> list[Path]:
@@ -156,11 +186,10 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
     return page
 
 
-def _snapshot_raw(raw_db: Path, new: Path, described: Iterable[str]) -> list[str]:
+def _snapshot_raw(raw_db: Path, new: Path) -> None:
     """Copy every table of ``raw_hub`` and ``raw_builds`` (dlt's ``_dlt_*`` bookkeeping included)
-    into a fresh file; fails, naming the command, when one of the `described` tables is missing."""
-    con = duckdb.connect()
-    try:
+    into the fresh file `new`."""
+    with _naming_the_raw_writer(raw_db), duckdb.connect() as con:
         con.execute(f"attach {_literal(raw_db)} as raw (read_only)")
         # Older engines (the BI drivers') can only open files written in their storage format.
         con.execute(
@@ -171,37 +200,47 @@ def _snapshot_raw(raw_db: Path, new: Path, described: Iterable[str]) -> list[str
             " where database_name = 'raw' and schema_name in (?, ?) order by all",
             [RAW_SCHEMA, label_history.DATASET],
         ).fetchall()
-        loaded = {table for schema, table in tables if schema == RAW_SCHEMA}
-        if not loaded:
+        if not any(schema == RAW_SCHEMA for schema, _ in tables):
             raise WarehouseError(f"{raw_db} has no {RAW_SCHEMA} tables: run make load first.")
-        if missing := sorted(set(described) - loaded):
-            raise WarehouseError(
-                f"{raw_db} lacks {', '.join(f'{RAW_SCHEMA}.{t}' for t in missing)}, which this"
-                " version's loader writes: an earlier version loaded it. Run make load (with the"
-                " same DATA_DIR; it brings the file forward, fetching only what the new tables"
-                " need, and lists every model once to start the history), then make build."
-                " For the demo's data, run make demo."
-            )
         for schema in {schema for schema, _ in tables}:
             con.execute(f"create schema wh.{schema}")
         for schema, table in tables:
             name = f"{schema}.{_ident(table)}"
             con.execute(f"create table wh.{name} as from raw.{name}")
-        return [table for _, table in tables]
-    finally:
-        con.close()
+    print(f"build: copied {len(tables)} raw tables into {new}", flush=True)
+
+
+def _require_described_tables(raw_db: Path, new: Path) -> None:
+    """Fail, naming the command, when the snapshot of raw lacks a table the sources file
+    describes (dbt would fail later with "table not found")."""
+    with duckdb.connect(str(new), read_only=True) as con:
+        loaded = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ?", [RAW_SCHEMA]
+            ).fetchall()
+        }
+    if missing := sorted(set(described_raw_tables()) - loaded):
+        raise WarehouseError(
+            f"{raw_db} lacks {', '.join(f'{RAW_SCHEMA}.{t}' for t in missing)}, which this"
+            " version's loader writes: an earlier version loaded it. Run make load (with the"
+            " same DATA_DIR; it brings the file forward, fetching only what the new tables"
+            " need, and lists every model once to start the history), then make build."
+            " For the demo's data, run make demo."
+        )
 
 
 @contextmanager
-def _naming_the_raw_writer(raw_db: Path) -> Iterator[None]:
-    """DuckDB's lock error on raw.duckdb, as the process to wait for."""
+def _naming_the_raw_writer(raw_db: Path, consequence: str = "") -> Iterator[None]:
+    """DuckDB's lock error on raw.duckdb (also under the exceptions dlt raises while handling it),
+    as the process to wait for and the `consequence` for this build."""
     try:
         yield
-    except duckdb.IOException as exc:
+    except Exception as exc:
         if holder := _lock_holder(exc):
             raise WarehouseError(
-                f"{raw_db} is locked by {holder} (a running make load?): let it finish,"
-                " then run make build again."
+                f"{raw_db} is locked by {holder} (a running make load?){consequence}: let it"
+                " finish, then run make build again."
             ) from None
         raise
 
@@ -307,11 +346,15 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
         yield
 
 
-def _lock_holder(exc: duckdb.Error) -> str | None:
-    """'PID 1234' when DuckDB reports a conflicting file lock (its message names the holder)."""
-    if "Could not set lock" not in str(exc):
+def _lock_holder(exc: BaseException) -> str | None:
+    """'PID 1234' when DuckDB reports a conflicting file lock (its message names the holder), as
+    `exc` or as what `exc` was raised from or while handling (dlt wraps DuckDB's errors)."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, duckdb.IOException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None or "Could not set lock" not in str(cause):
         return None
-    match = re.search(r"\(PID (\d+)\)", str(exc))
+    match = re.search(r"\(PID (\d+)\)", str(cause))
     return f"PID {match[1]}" if match else "another process"
 
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import duckdb
-import pytest
+from dlt.pipeline.helpers import pipeline_drop
+from pipeline_support import run_module, start_module
 
-from hubcarbon import warehouse
-from hubcarbon.warehouse import WarehouseError
+from hub_replay import Corpus, HubReplay
+from hubcarbon import label_history
 from hubcarbon_settings import REPO_ROOT, Paths
+from pipelines import load
+from tests.load.loader import load_ok, wait_until
+from tests.serving.serving_support import fingerprint, hold
 
-from .conftest import Scenario, build, marts
+from .conftest import BUDGETS, LABELS_ONLY, MODELS, REPORTER_SHARE, SEED, Scenario, build, marts
+
+BUILD_TIMEOUT_S = 900  # a hang guard, not a speed claim
 
 OBSERVATIONS = "raw_hub.model_claim_observations"
 
@@ -135,6 +142,25 @@ def test_label_boundaries_and_labels_of_earlier_builds_stay_explained(scenario: 
     assert all(first_build[m] is not None for m in fixed)
 
 
+def test_a_record_interrupted_after_its_extract_is_finished_and_the_next_one_kept(
+    tmp_path: Path,
+) -> None:
+    """A build killed (or locked out of raw.duckdb) while recording its labels leaves dlt's
+    package pending; the next build's record loads it, then its own rows (dlt's run() alone
+    would load the pending package instead of them)."""
+    paths = Paths(tmp_path / "data")
+    paths.data_dir.mkdir()
+    duckdb.connect(str(paths.raw_db)).close()
+    label_history.ensure_tables(paths)
+
+    row = {"model_id": "org/m", "efficiency_label": "A", "efficiency_label_paper": "B"}
+    interrupted = label_history._pipeline(paths)
+    interrupted.extract(label_history._resources({"efficiency_labels": [{"load_id": "1", **row}]}))
+    assert interrupted.has_pending_data
+    label_history.store(paths, "2", {"efficiency_labels": [row]})
+    assert _recorded(paths.raw_db) == [("1", "org/m", "A"), ("2", "org/m", "A")]
+
+
 def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -> None:
     """The README's two examples: who corrected their value and by how much, who stopped."""
     section = (REPO_ROOT / "README.md").read_text().split("### The Hub's history")[1]
@@ -148,12 +174,81 @@ def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -
     assert [row[0] for row in gone] == [scenario.roles["removed"]]
 
 
-def test_a_raw_file_loaded_before_the_history_says_what_to_run(tmp_path) -> None:
-    """`make build` on a raw.duckdb without model_claim_observations names the command to type."""
+def test_a_raw_file_loaded_before_the_history_gets_its_baseline_from_its_next_load(
+    tmp_path: Path,
+) -> None:
+    """#14's caveat. A raw.duckdb a loader wrote before the history existed (this loader's file,
+    its history table dropped through dlt: table, schema and state as that loader left them):
+    `make build` names `make load`; that load lists every model once, the baseline, even with
+    nothing modified since the previous load; then `make build` works, and shows no change."""
+    data_dir = tmp_path / "data"
+    with HubReplay(Corpus.generated(MODELS, reporter_share=REPORTER_SHARE, seed=SEED)) as hub:
+        load_ok(data_dir, hub.url, **BUDGETS)
+        # The history's table, dropped by dlt from raw.duckdb, its schema and its state.
+        pipeline_drop(load.make_pipeline(Paths(data_dir)), resources=["model_claims"])()
+        refused = run_module("hubcarbon.warehouse build", data_dir)
+        assert refused.returncode == 1, refused.stderr[-3000:]
+        assert "lacks raw_hub.model_claim_observations" in refused.stderr
+        assert "Run make load (with the same DATA_DIR" in refused.stderr
+        assert not (data_dir / "warehouse.duckdb").exists()
+
+        done = load_ok(data_dir, hub.url, **BUDGETS)
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
+        listed = con.execute("select count(*) from raw_hub.models").fetchone()
+        observed = con.execute(
+            f"select count(distinct model_id), count(*) from {OBSERVATIONS}"
+        ).fetchone()
+    assert listed == (MODELS,) and observed == (MODELS, MODELS)
+    assert "keeps no history yet: this load lists every model" in done.stderr
+
+    build(data_dir)
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        claimants, versions, ended = con.execute(
+            "select count(distinct model_id), count(*), count(valid_to)"
+            " from marts.emission_claim_history"
+        ).fetchone()
+        changes = con.execute("select count(*) from marts.emission_changes").fetchone()
+    # Each claimant's one version opened by the baseline, and the baseline is no change.
+    assert claimants >= MODELS * REPORTER_SHARE and versions == claimants and ended == 0
+    assert changes == (0,)
+
+
+def test_a_writer_holding_raw_when_the_build_records_its_labels_is_named(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    """A `make load` (a second process holding raw.duckdb read-write) starting while dbt builds:
+    recording the build's labels in raw fails naming that process, the live warehouse and the
+    recorded labels stay as they were, and the rerun once it has ended goes through."""
     paths = Paths(tmp_path / "data")
-    paths.data_dir.mkdir()
-    with duckdb.connect(str(paths.raw_db)) as con:
-        con.execute("create schema raw_hub; create table raw_hub.models (id varchar)")
-    with pytest.raises(WarehouseError, match=r"Run make load .* then make build"):
-        warehouse.build(paths)
-    assert not paths.warehouse.exists()
+    shutil.copytree(scenario.steady, paths.data_dir)
+    before = fingerprint(paths.warehouse), _recorded(paths.raw_db)
+    building = start_module(f"hubcarbon.warehouse build {LABELS_ONLY}", paths.data_dir, tmp_path)
+    # Printed once the snapshot has closed raw.duckdb; dbt's build comes next, then the record.
+    wait_until(
+        lambda: (
+            "build: copied" in (tmp_path / "stdout").read_text()
+            or building.process.poll() is not None
+        ),
+        "the build's snapshot of raw",
+    )
+    with hold(paths.raw_db, "read_write") as writer:
+        assert building.process.poll() is None, "the build ended before the writer held raw"
+        done = building.wait(BUILD_TIMEOUT_S)
+    stderr = done.stderr
+    assert done.returncode == 1, stderr[-3000:]
+    assert f"raw.duckdb is locked by PID {writer.pid} (a running make load?)" in stderr
+    assert f"the live warehouse {paths.warehouse} is untouched" in stderr
+    assert "let it finish, then run make build again" in stderr and "Traceback" not in stderr
+    assert (fingerprint(paths.warehouse), _recorded(paths.raw_db)) == before
+
+    build(paths.data_dir, LABELS_ONLY)
+    assert fingerprint(paths.warehouse) != before[0]
+    assert _recorded(paths.raw_db) == before[1]  # the same load's labels: merged onto themselves
+
+
+def _recorded(raw_db: Path) -> list[tuple]:
+    with duckdb.connect(str(raw_db), read_only=True) as con:
+        return con.execute(
+            "select load_id, model_id, efficiency_label from raw_builds.efficiency_labels"
+            " order by all"
+        ).fetchall()

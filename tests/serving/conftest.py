@@ -2,7 +2,8 @@
 
 Most tests build a temporary copy of ``dbt_project/`` (its profile, config and macros) whose models
 are replaced by one staging view and one mart over ``raw_hub.models`` (serving_support.py): they
-exercise the build machinery independently of the project's evolving models. The session's
+exercise the build machinery (``warehouse.build_project``) independently of the project's evolving
+models and of its own build steps (``warehouse.build``: raw tables, labels). The session's
 ``demo_warehouse`` (tests/conftest.py) is the whole real pipeline, for what must hold on the
 project's own marts.
 """
@@ -41,7 +42,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, project: Path) -> Paths:
     """A data directory whose warehouse was built from MODELS_V1. Do not modify: see `clone`."""
     paths = Paths(tmp_path_factory.mktemp("built"))
     load_raw(paths, MODELS_V1)
-    warehouse.build(paths, project_dir=project)
+    warehouse.build_project(paths, project)
     return paths
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -79,6 +80,11 @@ def load_raw(paths: Paths, rows: list[dict]) -> None:
         dataset_name=warehouse.RAW_SCHEMA,
     )
     pipeline.run(rows, table_name="models", write_disposition="replace")
+
+
+def fingerprint(path: Path) -> tuple[int, str]:
+    """A file's inode and content: equal only if it was neither replaced nor changed."""
+    return path.stat().st_ino, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class Holder:

@@ -37,7 +37,7 @@ def test_readme_uri_reads_beside_a_reader_and_sees_the_next_build(
     load_raw(clone, MODELS_V2)
     with hold(clone.warehouse):  # a notebook, `make report` or another tool
         assert count(clone.warehouse, URI[1]) == len(MODELS_V1)
-        warehouse.build(clone, project_dir=project)
+        warehouse.build_project(clone, project)
         assert count(clone.warehouse, URI[1]) == len(MODELS_V2)
 
 

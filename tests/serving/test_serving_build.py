@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import subprocess
 import sys
@@ -11,7 +10,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from serving_support import MART, MODELS_BROKEN, MODELS_V1, MODELS_V2, hold, load_raw
+from serving_support import (
+    MART,
+    MODELS_BROKEN,
+    MODELS_V1,
+    MODELS_V2,
+    fingerprint,
+    hold,
+    load_raw,
+)
 
 from hubcarbon import warehouse
 from hubcarbon_settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
@@ -41,24 +48,24 @@ def test_open_reader_keeps_old_data_until_it_reconnects(clone: Paths, project: P
     load_raw(clone, MODELS_V2)
     with hold(clone.warehouse) as reader:
         assert reader.rows(COUNT) == [[len(MODELS_V1)]]
-        warehouse.build(clone, project_dir=project)
+        warehouse.build_project(clone, project)
         assert reader.rows(COUNT) == [[len(MODELS_V1)]]  # still the old, complete file
         assert reader.ask("reconnect") == "ok"
         assert reader.rows(COUNT) == [[len(MODELS_V2)]]
 
 
 def test_failed_build_keeps_the_live_warehouse(clone: Paths, project: Path) -> None:
-    before = _fingerprint(clone.warehouse)
+    before = fingerprint(clone.warehouse)
     load_raw(clone, MODELS_BROKEN)
     with pytest.raises(warehouse.WarehouseError, match=r"dbt build failed.*untouched"):
-        warehouse.build(clone, project_dir=project)
-    assert _fingerprint(clone.warehouse) == before
+        warehouse.build_project(clone, project)
+    assert fingerprint(clone.warehouse) == before
     failed = clone.build_dir / clone.warehouse.name
     with duckdb.connect(str(failed), read_only=True) as con:  # kept for inspection
         assert con.execute(COUNT).fetchone() == (len(MODELS_BROKEN),)
 
     # Arguments after `build` reach dbt: without the failing test, the same data builds.
-    warehouse.build(clone, ["--exclude", "test_type:data"], project_dir=project)
+    warehouse.build_project(clone, project, ["--exclude", "test_type:data"])
     with duckdb.connect(str(clone.warehouse), read_only=True) as con:
         assert con.execute(COUNT).fetchone() == (len(MODELS_BROKEN),)
 
@@ -67,13 +74,13 @@ def test_failed_build_keeps_the_live_warehouse(clone: Paths, project: Path) -> N
 def test_a_writer_holding_a_file_fails_the_build_naming_its_pid(
     clone: Paths, project: Path, locked: str
 ) -> None:
-    before = _fingerprint(clone.warehouse)
+    before = fingerprint(clone.warehouse)
     with (
         hold(getattr(clone, locked), "read_write") as writer,
         pytest.raises(warehouse.WarehouseError, match=rf"PID {writer.pid}\b"),
     ):
-        warehouse.build(clone, project_dir=project)
-    assert _fingerprint(clone.warehouse) == before
+        warehouse.build_project(clone, project)
+    assert fingerprint(clone.warehouse) == before
 
 
 def test_one_build_at_a_time_per_data_directory(clone: Paths, project: Path) -> None:
@@ -82,7 +89,7 @@ def test_one_build_at_a_time_per_data_directory(clone: Paths, project: Path) -> 
         other.write("4242")
         other.flush()
         with pytest.raises(warehouse.WarehouseError, match=r"another build \(PID 4242\)"):
-            warehouse.build(clone, project_dir=project)
+            warehouse.build_project(clone, project)
 
 
 def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:
@@ -96,7 +103,3 @@ def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "does not exist: run make load, then make build" in result.stderr
-
-
-def _fingerprint(path: Path) -> tuple[int, str]:
-    return path.stat().st_ino, hashlib.sha256(path.read_bytes()).hexdigest()
