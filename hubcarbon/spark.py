@@ -99,10 +99,12 @@ def session(spark_dir: Path) -> Iterator[SparkSession]:
 
 def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     """Refresh the Parquet lake when the load is newer, then ``dbt build`` on Spark."""
-    from hubcarbon.warehouse import run_dbt  # one dbt runner for both engines
+    # One dbt runner and one lock message for both engines.
+    from hubcarbon.warehouse import naming_the_raw_writer, run_dbt
 
     started = time.monotonic()
-    label_history.ensure_tables(paths)  # the first build reads them, empty
+    with naming_the_raw_writer(paths.raw_db):
+        label_history.ensure_tables(paths)  # the first build reads them, empty
     if lake.is_stale(paths):
         lake.export(paths)
     target = os.environ.get("DBT_TARGET_PATH") or str(paths.spark_dir / "dbt-target")
@@ -112,13 +114,21 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
             f"dbt build on Spark failed (exit {code}); dbt's compiled SQL and run results are"
             f" under {target}."
         )
-    record_labels(paths)
+    with naming_the_raw_writer(paths.raw_db, RECORD_LOCKED):
+        record_labels(paths)
     print(
         f"build: Spark warehouse ready under {paths.spark_dir} in"
         f" {time.monotonic() - started:.1f}s (make export ENGINE=spark: the marts as Parquet).",
         flush=True,
     )
     return paths.spark_dir
+
+
+# A raw.duckdb locked when a Spark build records its labels (Spark's marts are replaced in place).
+RECORD_LOCKED = (
+    ", so this Spark build could not record its labels in raw (raw_builds); its marts are built,"
+    " and the next build records them"
+)
 
 
 def record_labels(paths: Paths) -> None:

@@ -57,12 +57,12 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     snapshot of raw holds every table the sources file describes. After a passing dbt build, before
     the swap: this build's labels are recorded in raw (hubcarbon.label_history)."""
     with _building(paths) as new:
-        with _naming_the_raw_writer(paths.raw_db):
+        with naming_the_raw_writer(paths.raw_db):
             label_history.ensure_tables(paths)
         _snapshot_raw(paths.raw_db, new)
         _require_described_tables(paths.raw_db, new)
         _dbt_build(paths, new, dbt_args, DBT_PROJECT_DIR)
-        with _naming_the_raw_writer(paths.raw_db, RECORD_LOCKED.format(live=paths.warehouse)):
+        with naming_the_raw_writer(paths.raw_db, RECORD_LOCKED.format(live=paths.warehouse)):
             label_history.record(paths, new)
     return paths.warehouse
 
@@ -189,7 +189,7 @@ def docs(paths: Paths, dbt_args: Sequence[str] = (), project_dir: Path = DBT_PRO
 def _snapshot_raw(raw_db: Path, new: Path) -> None:
     """Copy every table of ``raw_hub`` and ``raw_builds`` (dlt's ``_dlt_*`` bookkeeping included)
     into the fresh file `new`."""
-    with _naming_the_raw_writer(raw_db), duckdb.connect() as con:
+    with naming_the_raw_writer(raw_db), duckdb.connect() as con:
         con.execute(f"attach {_literal(raw_db)} as raw (read_only)")
         # Older engines (the BI drivers') can only open files written in their storage format.
         con.execute(
@@ -231,7 +231,7 @@ def _require_described_tables(raw_db: Path, new: Path) -> None:
 
 
 @contextmanager
-def _naming_the_raw_writer(raw_db: Path, consequence: str = "") -> Iterator[None]:
+def naming_the_raw_writer(raw_db: Path, consequence: str = "") -> Iterator[None]:
     """DuckDB's lock error on raw.duckdb (also under the exceptions dlt raises while handling it),
     as the process to wait for and the `consequence` for this build."""
     try:
@@ -420,7 +420,7 @@ def _main_spark(command: str, args: Sequence[str], paths: Paths) -> None:
         raise SystemExit(f"{command}: with ENGINE=spark only build and export run; {USAGE}")
     try:
         spark.build(paths, args) if command == "build" else spark.export(paths)
-    except (spark.SparkError, lake.LakeError) as exc:
+    except (spark.SparkError, lake.LakeError, WarehouseError) as exc:
         raise SystemExit(f"{command}: {exc}") from None
 
 
