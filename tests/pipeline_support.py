@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,22 @@ class Started:
             pytest.fail(f"{' '.join(self.command)} ran for more than {timeout:.0f} s")
         stdout, stderr = ((self.root / name).read_text() for name in ("stdout", "stderr"))
         return subprocess.CompletedProcess(self.command, code, stdout, stderr)
+
+    def wait_for(self, path: Path, timeout: float) -> None:
+        """Until it has written ``path`` (it may go on running); fails the test if it ends first,
+        and after ``timeout`` seconds (a hang guard)."""
+        deadline = time.monotonic() + timeout
+        while not path.exists():
+            if self.process.poll() is not None and not path.exists():
+                done = self.wait(0)
+                pytest.fail(
+                    f"{' '.join(self.command)} ended (exit {done.returncode}) without writing"
+                    f" {path}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+                )
+            if time.monotonic() > deadline:
+                self.process.kill()
+                pytest.fail(f"{' '.join(self.command)} did not write {path} in {timeout:.0f} s")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """End it if it still runs (the session ended first, e.g. with -x)."""
