@@ -1,4 +1,4 @@
-"""The warehouse keeps the Hub's history: every load is an observation (tests/history/conftest.py
+"""The warehouse keeps the Hub's history: every load is an observation (tests/history/scenario.py
 runs the three loads)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hubcarbon import warehouse
 from hubcarbon.warehouse import WarehouseError
 from hubcarbon_settings import REPO_ROOT, Paths
 
-from .conftest import Scenario, build, marts
+from .scenario import Scenario, build, marts
 
 OBSERVATIONS = "raw_hub.model_claim_observations"
 
