@@ -97,12 +97,12 @@ def start_module(module: str, data_dir: Path, root: Path, **env: str) -> Started
 # the first test, when a selected test needs them: fixture name -> its starter. A conftest
 # registers its own with @starts_early; tests/conftest.py starts them, and runs their users last,
 # so that on 2 cores the other tests run meanwhile. Tests are matched by fixture name, so such a
-# name must mean one fixture in the whole suite.
-EARLY: dict[str, Callable[[pytest.TempPathFactory], Started]] = {}
+# name must mean one fixture in the whole suite. A starter returns None when its fixture will skip.
+EARLY: dict[str, Callable[[pytest.TempPathFactory], Started | None]] = {}
 
 
 def starts_early(fixture: str):
-    def register(starter: Callable[[pytest.TempPathFactory], Started]):
+    def register(starter: Callable[[pytest.TempPathFactory], Started | None]):
         EARLY[fixture] = starter
         return starter
 
