@@ -41,7 +41,8 @@ help: ## show this help
 	@echo
 	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 or 0 (load),"
 	@echo "               ENGINE=duckdb (default) or spark (build, export, reproduce, demo, bench-build),"
-	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions')."
+	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions'),"
+	@echo "               PYTEST_ARGS (extra pytest arguments for test and test-fast, e.g. PYTEST_ARGS=--durations=20)."
 
 .uv/bin/uv:
 	python3 -m venv .uv && .uv/bin/pip install --quiet uv
@@ -101,13 +102,16 @@ bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on the 1,000,000-model popu
 # No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
 FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models
 
+# Extra pytest arguments for both tiers, e.g. PYTEST_ARGS=--durations=20 prints the slowest steps.
+PYTEST_ARGS ?=
+
 # Two pytest runs, each test in exactly one: the fast tier fails the run before the pipeline tiers start.
 # The rest includes tests/spark (parity with DuckDB), so the spark group is installed on first use.
 test: test-fast $(SPARK_STAMP) ## the whole test suite, the fast tier first (what CI runs; installs Spark)
-	$(PY) -m pytest $(addprefix --ignore=,$(FAST_TESTS))
+	$(PY) -m pytest $(addprefix --ignore=,$(FAST_TESTS)) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## the fast tier, no loader run (~1 min of CPU): helpers, imitation, dbt models, parser
-	$(PY) -m pytest $(FAST_TESTS)
+	$(PY) -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
 	$(VENV)/bin/ruff check .

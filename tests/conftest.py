@@ -44,6 +44,7 @@ def started_early(
     """Start, before the first test, what the selected tests will need (EARLY)."""
     needed = {name for item in request.session.items for name in item.fixturenames}
     started = {name: start(tmp_path_factory) for name, start in EARLY.items() if name in needed}
+    started = {name: process for name, process in started.items() if process is not None}
     yield started
     for process in started.values():
         process.stop()

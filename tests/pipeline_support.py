@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,22 @@ class Started:
         stdout, stderr = ((self.root / name).read_text() for name in ("stdout", "stderr"))
         return subprocess.CompletedProcess(self.command, code, stdout, stderr)
 
+    def wait_for(self, path: Path, timeout: float) -> None:
+        """Until it has written ``path`` (it may go on running); fails the test if it ends first,
+        and after ``timeout`` seconds (a hang guard)."""
+        deadline = time.monotonic() + timeout
+        while not path.exists():
+            if self.process.poll() is not None and not path.exists():
+                done = self.wait(0)
+                pytest.fail(
+                    f"{' '.join(self.command)} ended (exit {done.returncode}) without writing"
+                    f" {path}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+                )
+            if time.monotonic() > deadline:
+                self.process.kill()
+                pytest.fail(f"{' '.join(self.command)} did not write {path} in {timeout:.0f} s")
+            time.sleep(0.05)
+
     def stop(self) -> None:
         """End it if it still runs (the session ended first, e.g. with -x)."""
         if self.process.poll() is None:
@@ -80,12 +97,12 @@ def start_module(module: str, data_dir: Path, root: Path, **env: str) -> Started
 # the first test, when a selected test needs them: fixture name -> its starter. A conftest
 # registers its own with @starts_early; tests/conftest.py starts them, and runs their users last,
 # so that on 2 cores the other tests run meanwhile. Tests are matched by fixture name, so such a
-# name must mean one fixture in the whole suite.
-EARLY: dict[str, Callable[[pytest.TempPathFactory], Started]] = {}
+# name must mean one fixture in the whole suite. A starter returns None when its fixture will skip.
+EARLY: dict[str, Callable[[pytest.TempPathFactory], Started | None]] = {}
 
 
 def starts_early(fixture: str):
-    def register(starter: Callable[[pytest.TempPathFactory], Started]):
+    def register(starter: Callable[[pytest.TempPathFactory], Started | None]):
         EARLY[fixture] = starter
         return starter
 

@@ -1,5 +1,6 @@
-"""Property-based tests of the emission parser: the SQL of macro parse_emission_values, compiled by
-dbt once and run by DuckDB on hypothesis' inputs, against the seeds of the session's warehouse."""
+"""Property-based tests of the emission parser: the SQL of macro parse_emission_values and of the
+models around it, compiled once by the session's dbt fixture (early_build.py) and run by DuckDB on
+hypothesis' inputs, against the seeds that dbt built."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import math
 import re
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -22,31 +22,10 @@ SETTINGS = settings(
 )
 
 
-SPLIT = "-- next piece --"
-PIECES = {
-    "parse_cases": "{{ parse_emission_values('parser_input', ['case_id']) }}",
-    "parse_extracted": "{{ parse_emission_values('extracted', ['model_id']) }}",
-    "unioned_relation": "{{ ref('int_models_unioned') }}",
-    "scanned_relation": "{{ ref('int_model_cards_scanned') }}",
-    "cards_relation": "{{ ref('stg_hf_hub__model_cards') }}",
-}
-
-
 @pytest.fixture(scope="module")
-def compiled(warehouse) -> dict[str, str]:
-    """The parser's SQL, compiled by dbt in one call (dbt's start-up is the slow part)."""
-    inline = f"\n{SPLIT}\n".join(PIECES.values())
-    # The build's vars (none), so dbt reuses its parse (partial parsing) instead of parsing again.
-    done = warehouse.dbt("compile", "--quiet", "--output", "json", "--inline", inline)
-    sql = json.loads(done.stdout[done.stdout.index("{") :])["compiled"]
-    return dict(zip(PIECES, (piece.strip() for piece in sql.split(SPLIT)), strict=True))
-
-
-@pytest.fixture(scope="module")
-def parser(warehouse, compiled):
+def parser(parser_sql):
     """Run the parser on a list of (raw text, unit hint) pairs: one result row per input."""
-    con = duckdb.connect()
-    con.execute(f"attach '{warehouse.path}' as warehouse (read_only)")
+    con = parser_sql.connect()
 
     def parse(values: list[tuple[str | None, str | None]]) -> list[tuple]:
         con.execute(
@@ -59,7 +38,7 @@ def parser(warehouse, compiled):
         )
         return con.execute(
             "select case_id, emissions_parse_status, emissions_value, emissions_unit,"
-            f" co2_eq_emissions_g from ({compiled['parse_cases']}) order by case_id"
+            f" co2_eq_emissions_g from ({parser_sql.sql['parse_cases']}) order by case_id"
         ).fetchall()
 
     yield parse
@@ -67,21 +46,27 @@ def parser(warehouse, compiled):
 
 
 @pytest.fixture(scope="module")
-def statuses(warehouse) -> dict[str, bool]:
+def statuses(parser_sql) -> dict[str, bool]:
     """Each status of seed emission_parse_statuses, and whether it is a measured value."""
-    return dict(
-        warehouse.query(
-            "select emissions_parse_status, is_measured from staging.emission_parse_statuses"
+    with parser_sql.connect() as con:
+        return dict(
+            con.execute(
+                "select emissions_parse_status, is_measured"
+                " from warehouse.staging.emission_parse_statuses"
+            ).fetchall()
         )
-    )
 
 
 @pytest.fixture(scope="module")
-def units(warehouse) -> list[tuple[str, float]]:
+def units(parser_sql) -> list[tuple[str, float]]:
     """Every spelling of seed emission_units, with its true factor (not the seed's)."""
-    spellings = [
-        row[0] for row in warehouse.query("select unit_spelling from staging.emission_units")
-    ]
+    with parser_sql.connect() as con:
+        spellings = [
+            row[0]
+            for row in con.execute(
+                "select unit_spelling from warehouse.staging.emission_units"
+            ).fetchall()
+        ]
     return [
         (spelling, UNIT_FACTORS_G[next(u for p, u in UNIT_BY_PREFIX if spelling.startswith(p))])
         for spelling in spellings
@@ -168,17 +153,15 @@ JSON_VALUES = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def shapes(warehouse, compiled):
+def shapes(parser_sql):
     """Run metadata extraction (the built model's SQL on our input) then parsing on JSON values."""
-    compiled_models = warehouse.work_dir / "target" / "compiled" / "hubcarbon" / "models"
-    model_sql = (
-        compiled_models / "intermediate" / "carbon" / "int_model_emission_fields_extracted.sql"
+    compiled = parser_sql.sql
+    extraction = compiled["int_model_emission_fields_extracted"].replace(
+        compiled["unioned_relation"], "shape_input"
     )
-    extraction = model_sql.read_text().replace(compiled["unioned_relation"], "shape_input")
     assert "shape_input" in extraction
     parse = compiled["parse_extracted"]
-    con = duckdb.connect()
-    con.execute(f"attach '{warehouse.path}' as warehouse (read_only)")
+    con = parser_sql.connect()
 
     def run(values: list) -> list[tuple]:
         con.execute(
@@ -208,20 +191,17 @@ def test_any_yaml_shape_extracts_and_parses(shapes, statuses, values):
 
 
 @pytest.fixture(scope="module")
-def prose(warehouse, compiled):
+def prose(parser_sql):
     """Run the built prose model's SQL on card texts: model id -> (status, raw value, grams)."""
-    compiled_models = warehouse.work_dir / "target" / "compiled" / "hubcarbon" / "models"
-    model_sql = (
-        compiled_models / "intermediate" / "carbon" / "int_model_prose_emissions_extracted.sql"
-    ).read_text()
+    compiled = parser_sql.sql
+    model_sql = compiled["int_model_prose_emissions_extracted"]
     for relation, table in (
         ("scanned_relation", "scanned_input"),
         ("cards_relation", "card_input"),
     ):
         assert compiled[relation] in model_sql
         model_sql = model_sql.replace(compiled[relation], table)
-    con = duckdb.connect()
-    con.execute(f"attach '{warehouse.path}' as warehouse (read_only)")
+    con = parser_sql.connect()
 
     def run(texts: list[str]) -> dict[str, tuple]:
         con.execute(

@@ -1,4 +1,4 @@
-"""The warehouse keeps the Hub's history: every load is an observation (tests/history/conftest.py
+"""The warehouse keeps the Hub's history: every load is an observation (tests/history/scenario.py
 runs the three loads)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pipelines import load
 from tests.load.loader import load_ok, wait_until
 from tests.serving.serving_support import fingerprint, hold
 
-from .conftest import BUDGETS, LABELS_ONLY, MODELS, REPORTER_SHARE, SEED, Scenario, build, marts
+from .scenario import BUDGETS, LABELS_ONLY, MODELS, REPORTER_SHARE, SEED, Scenario, build, marts
 
 BUILD_TIMEOUT_S = 900  # a hang guard, not a speed claim
 

@@ -1,4 +1,5 @@
-"""Two loads of a small Hub, built on DuckDB and on Apache Spark (ENGINE=spark), once per session.
+"""Two loads of a small Hub, built on DuckDB and on Apache Spark (ENGINE=spark), once per session,
+by parity_build.py in a process started with the session (the other tests run meanwhile).
 
 The Hub imitation serves the bundled snapshot (every real reporter, each card shape the parser
 meets) with POPULATION generated non-reporters instead of the demo's 100,000: the marts hold the
@@ -13,19 +14,16 @@ Without pyspark or Java these tests skip, saying how to install them; in CI (``C
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from pipeline_support import run_module
-from spark_support import require_spark
+from pipeline_support import Started, start_module, starts_early
+from spark_support import require_spark, spark_missing
 
-from hub_replay import Corpus, HubReplay, Query
 from hubcarbon_settings import Paths
-from tests.load.loader import load_ok
 
-POPULATION = 300
+BUILD_TIMEOUT_S = 2400  # a hang guard, not a speed claim
 
 
 @dataclass(frozen=True)
@@ -34,54 +32,22 @@ class Built:
     spark: Paths  # a copy of the same raw.duckdb, and Spark's warehouse
 
 
-def _build(paths: Paths, *dbt_args: str, **env: str) -> str:
-    done = run_module(f"hubcarbon.warehouse build {' '.join(dbt_args)}", paths.data_dir, **env)
-    assert done.returncode == 0, (
-        f"build {env} failed:\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}"
-    )
-    return done.stdout
-
-
-def _dict_reporters(corpus: Corpus) -> list[str]:
-    """Snapshot reporters whose card metadata is a dict with a positive numeric `emissions`."""
-    records, _ = corpus.page(Query(filters=("co2_eq_emissions",), sort="id"), None, 1000)
-    return [
-        r.id
-        for r in records
-        if isinstance(co2 := (r.api.get("cardData") or {}).get("co2_eq_emissions"), dict)
-        and isinstance(co2.get("emissions"), int | float)
-        and co2["emissions"] > 0
-    ]
+@starts_early("parity_builds")
+def start_parity_builds(tmp_path_factory: pytest.TempPathFactory) -> Started | None:
+    """parity_build.py, unless Spark cannot run here (then parity_builds skips, or fails in CI)."""
+    if spark_missing():
+        return None
+    root = tmp_path_factory.mktemp("parity")
+    return start_module(f"tests.spark.parity_build {root}", root, root)
 
 
 @pytest.fixture(scope="session")
-def parity_builds(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def parity_builds(started_early: dict[str, Started]) -> Built:
     require_spark()
-    root = tmp_path_factory.mktemp("parity")
-    built = Built(Paths(root / "duckdb"), Paths(root / "spark"))
-    built.spark.data_dir.mkdir()
-    corpus = Corpus.bundled(population=POPULATION)
-    fixed, removed, deleted = _dict_reporters(corpus)[:3]
-    grams = corpus.model(fixed).api["cardData"]["co2_eq_emissions"]["emissions"]
-    with HubReplay(corpus) as hub:
-        corpus.set_emissions(fixed, f"{grams} kg")  # written in kg by mistake, fixed below
-        load_ok(built.duckdb.data_dir, hub.url)
-        # Records the first load's labels in raw (raw_builds), which the history marts show.
-        labels_only = "+efficiency_labels +efficiency_label_boundaries"
-        _build(built.duckdb, f"--select {labels_only} --indirect-selection cautious")
-        corpus.set_emissions(fixed, grams)
-        corpus.remove_emissions(removed)
-        corpus.delete_model(deleted)
-        corpus.add_model("parity-lab/new-reporter", card_data={"co2_eq_emissions": 42.0})
-        load_ok(built.duckdb.data_dir, hub.url, "--full")
-    shutil.copyfile(built.duckdb.raw_db, built.spark.raw_db)
-    _build(built.duckdb)
-    # Seeds and models: the marts compared here. The data tests and unit tests pass on Spark too
-    # (`make build ENGINE=spark` runs them), but take longer than CI's budget on 2 cores.
-    skip_tests = ("--exclude-resource-type test", "--exclude-resource-type unit_test")
-    out = _build(built.spark, *skip_tests, HUBCARBON_ENGINE="spark")
-    assert "lake: " in out, "the build must write the raw layer to the Parquet lake first"
-    return built
+    started = started_early["parity_builds"]
+    done = started.wait(BUILD_TIMEOUT_S)
+    assert done.returncode == 0, f"the parity builds failed:\n{done.stderr[-6000:]}"
+    return Built(Paths(started.root / "duckdb"), Paths(started.root / "spark"))
 
 
 @pytest.fixture(scope="session")

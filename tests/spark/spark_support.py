@@ -15,8 +15,9 @@ def _ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
-def require_spark() -> None:
-    missing = [
+def spark_missing() -> list[str]:
+    """What ENGINE=spark needs and this machine lacks."""
+    return [
         what
         for what, present in (
             ("pyspark", importlib.util.find_spec("pyspark") is not None),
@@ -25,7 +26,10 @@ def require_spark() -> None:
         )
         if not present
     ]
-    if missing:
+
+
+def require_spark() -> None:
+    if missing := spark_missing():
         reason = f"{', '.join(missing)} missing; {CI_HINT}"
         if _ci():
             pytest.fail(f"{reason}. CI=true: the Spark tests must run in CI", pytrace=False)

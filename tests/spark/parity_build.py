@@ -1,0 +1,78 @@
+"""The parity test's two loads and three builds (tests/spark/conftest.py), in a process of its own
+started with the session: the other tests run meanwhile.
+
+Usage: ``python -m tests.spark.parity_build <root>``; it writes ``<root>/duckdb`` and
+``<root>/spark`` (BUILT), and exits non-zero, saying why, when a load or build fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from hub_replay import Corpus, HubReplay, Query
+from hubcarbon_settings import Paths
+from tests.load.loader import run_load
+from tests.pipeline_support import run_module
+
+POPULATION = 300
+BUILT = ("duckdb", "spark")  # a data directory each, under the root
+
+
+def _succeeded(what: str, done) -> str:
+    if done.returncode != 0:
+        sys.exit(f"{what} failed:\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def _load(paths: Paths, url: str, *args: str) -> None:
+    _succeeded(f"load {' '.join(args)}", run_load(paths.data_dir, url, *args))
+
+
+def _build(paths: Paths, *dbt_args: str, **env: str) -> str:
+    done = run_module(f"hubcarbon.warehouse build {' '.join(dbt_args)}", paths.data_dir, **env)
+    return _succeeded(f"build {' '.join(dbt_args)} {env}", done)
+
+
+def _dict_reporters(corpus: Corpus) -> list[str]:
+    """Snapshot reporters whose card metadata is a dict with a positive numeric `emissions`."""
+    records, _ = corpus.page(Query(filters=("co2_eq_emissions",), sort="id"), None, 1000)
+    return [
+        r.id
+        for r in records
+        if isinstance(co2 := (r.api.get("cardData") or {}).get("co2_eq_emissions"), dict)
+        and isinstance(co2.get("emissions"), int | float)
+        and co2["emissions"] > 0
+    ]
+
+
+def main(root: Path) -> None:
+    duck, sparks = (Paths(root / name) for name in BUILT)
+    sparks.data_dir.mkdir(parents=True)
+    corpus = Corpus.bundled(population=POPULATION)
+    fixed, removed, deleted = _dict_reporters(corpus)[:3]
+    grams = corpus.model(fixed).api["cardData"]["co2_eq_emissions"]["emissions"]
+    with HubReplay(corpus) as hub:
+        corpus.set_emissions(fixed, f"{grams} kg")  # written in kg by mistake, fixed below
+        _load(duck, hub.url)
+        # Records the first load's labels in raw (raw_builds), which the history marts show.
+        labels_only = "+efficiency_labels +efficiency_label_boundaries"
+        _build(duck, f"--select {labels_only} --indirect-selection cautious")
+        corpus.set_emissions(fixed, grams)
+        corpus.remove_emissions(removed)
+        corpus.delete_model(deleted)
+        corpus.add_model("parity-lab/new-reporter", card_data={"co2_eq_emissions": 42.0})
+        _load(duck, hub.url, "--full")
+    shutil.copyfile(duck.raw_db, sparks.raw_db)
+    _build(duck)
+    # Seeds and models: the marts compared here. The data tests and unit tests pass on Spark too
+    # (`make build ENGINE=spark` runs them), but take longer than CI's budget on 2 cores.
+    skip_tests = ("--exclude-resource-type test", "--exclude-resource-type unit_test")
+    out = _build(sparks, *skip_tests, HUBCARBON_ENGINE="spark")
+    if "lake: " not in out:
+        sys.exit("the Spark build must write the raw layer to the Parquet lake first:\n" + out)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
