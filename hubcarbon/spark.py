@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from hubcarbon import label_history, lake
+from hubcarbon.warehouse import naming_the_raw_writer, run_dbt, write_exports  # shared by both
 from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
 if TYPE_CHECKING:
@@ -99,9 +100,6 @@ def session(spark_dir: Path) -> Iterator[SparkSession]:
 
 def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     """Refresh the Parquet lake when the load is newer, then ``dbt build`` on Spark."""
-    # One dbt runner and one lock message for both engines.
-    from hubcarbon.warehouse import naming_the_raw_writer, run_dbt
-
     started = time.monotonic()
     with naming_the_raw_writer(paths.raw_db):
         label_history.ensure_tables(paths)  # the first build reads them, empty
@@ -159,20 +157,12 @@ def export(paths: Paths) -> list[Path]:
         )
     paths.exports_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    written = []
     with session(paths.spark_dir) as spark:
-        for mart in tables(spark, MARTS_SCHEMA):
-            final = paths.exports_dir / f"{mart}.parquet"
-            partial = final.with_name(f".{final.name}.partial")
-            try:
-                pq.write_table(read(spark, f"{MARTS_SCHEMA}.{mart}"), partial, compression="zstd")
-                os.replace(partial, final)
-            finally:
-                partial.unlink(missing_ok=True)
-            written.append(final)
-    for stale in sorted(set(paths.exports_dir.glob("*.parquet")) - set(written)):
-        stale.unlink()
-        print(f"export: removed {stale.name} (no such mart any more)")
+
+        def write(mart: str, partial: Path) -> None:
+            pq.write_table(read(spark, f"{MARTS_SCHEMA}.{mart}"), partial, compression="zstd")
+
+        written = write_exports(paths, tables(spark, MARTS_SCHEMA), write)
     print(
         f"export: {len(written)} marts written from Spark to {paths.exports_dir}"
         f" in {time.monotonic() - started:.1f}s"

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -137,27 +137,40 @@ def export(paths: Paths) -> list[Path]:
                 [MARTS_SCHEMA],
             ).fetchall()
         ]
-        written = []
-        for mart in marts:
-            final = paths.exports_dir / f"{mart}.parquet"
-            partial = final.with_name(f".{final.name}.partial")  # same directory: rename is atomic
-            try:
-                con.execute(
-                    f"copy (from {MARTS_SCHEMA}.{_ident(mart)}) to {_literal(partial)}"
-                    " (format parquet, compression zstd)"
-                )
-                os.replace(partial, final)
-            finally:
-                partial.unlink(missing_ok=True)
-            written.append(final)
-    # A mart dropped from the project must not live on as a stale file BI tools keep reading.
-    for stale in sorted(set(paths.exports_dir.glob("*.parquet")) - set(written)):
-        stale.unlink()
-        print(f"export: removed {stale.name} (no such mart any more)")
+
+        def write(mart: str, partial: Path) -> None:
+            con.execute(
+                f"copy (from {MARTS_SCHEMA}.{_ident(mart)}) to {_literal(partial)}"
+                " (format parquet, compression zstd)"
+            )
+
+        written = write_exports(paths, marts, write)
     print(
         f"export: {len(written)} marts written to {paths.exports_dir}"
         f" in {time.monotonic() - started:.1f}s"
     )
+    return written
+
+
+def write_exports(
+    paths: Paths, marts: Sequence[str], write: Callable[[str, Path], None]
+) -> list[Path]:
+    """``exports/<mart>.parquet`` for each mart, each written by `write(mart, partial path)` and
+    renamed into place (same directory: atomic); exports of marts no longer built are removed."""
+    written = []
+    for mart in marts:
+        final = paths.exports_dir / f"{mart}.parquet"
+        partial = final.with_name(f".{final.name}.partial")
+        try:
+            write(mart, partial)
+            os.replace(partial, final)
+        finally:
+            partial.unlink(missing_ok=True)
+        written.append(final)
+    # A mart dropped from the project must not live on as a stale file BI tools keep reading.
+    for stale in sorted(set(paths.exports_dir.glob("*.parquet")) - set(written)):
+        stale.unlink()
+        print(f"export: removed {stale.name} (no such mart any more)")
     return written
 
 

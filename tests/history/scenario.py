@@ -25,7 +25,7 @@ import duckdb
 from hub_replay import Corpus, HubReplay
 from hub_replay.corpus import Query
 from hubcarbon_settings import REPO_ROOT
-from tests.load.loader import load_ok, loader_env, wait_until
+from tests.load.loader import dict_reporters, load_ok, loader_env, wait_until
 from tests.pipeline_support import run_module
 
 MODELS, REPORTER_SHARE, SEED = 300, 0.05, 4
@@ -76,18 +76,6 @@ class Scenario:
         return next(k for k, end in enumerate(self.loads_ended, 1) if observed_at <= end)
 
 
-def _reporters(corpus: Corpus) -> list[str]:
-    """Generated reporters whose card metadata is a dict with a numeric `emissions`."""
-    records, _ = corpus.page(Query(filters=("co2_eq_emissions",), sort="id"), None, 1000)
-    return [
-        r.id
-        for r in records
-        if isinstance(co2 := (r.api.get("cardData") or {}).get("co2_eq_emissions"), dict)
-        and isinstance(co2.get("emissions"), int | float)
-        and co2["emissions"] > 0
-    ]
-
-
 def _kill_during_load(data_dir: Path, url: str, tmp_path: Path, *args: str) -> None:
     """A load held once its first load job is done (the package is not), then killed -9."""
     marker = tmp_path / "held"
@@ -107,7 +95,7 @@ def _kill_during_load(data_dir: Path, url: str, tmp_path: Path, *args: str) -> N
 def main(root: Path) -> None:
     run = Scenario(steady=root / "steady", killed=root / "killed")
     corpus = Corpus.generated(MODELS, reporter_share=REPORTER_SHARE, seed=SEED)
-    reporters = _reporters(corpus)
+    reporters = dict_reporters(corpus)
     fixed = reporters[:2]
     others = ["removed", "touched", "deleted", "restored"]
     run.roles = dict(zip(others, reporters[2:6], strict=True))

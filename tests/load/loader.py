@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from hub_replay import Corpus, Query
 from hubcarbon_settings import REPO_ROOT
 
 RAW_TABLES = (
@@ -115,3 +116,16 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -
         if time.monotonic() > deadline:
             pytest.fail(f"hang guard: {what} did not happen within {timeout:.0f}s")
         time.sleep(0.01)
+
+
+def dict_reporters(corpus: Corpus) -> list[str]:
+    """The imitation's reporters whose card metadata is a dict with a positive numeric
+    `emissions`, by id: the models a test can change the value of (set_emissions)."""
+    records, _ = corpus.page(Query(filters=("co2_eq_emissions",), sort="id"), None, 1000)
+    return [
+        r.id
+        for r in records
+        if isinstance(co2 := (r.api.get("cardData") or {}).get("co2_eq_emissions"), dict)
+        and isinstance(co2.get("emissions"), int | float)
+        and co2["emissions"] > 0
+    ]

@@ -11,9 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from hub_replay import Corpus, HubReplay, Query
+from hub_replay import Corpus, HubReplay
 from hubcarbon_settings import Paths
-from tests.load.loader import run_load
+from tests.load.loader import dict_reporters, run_load
 from tests.pipeline_support import run_module
 
 POPULATION = 300
@@ -35,23 +35,11 @@ def _build(paths: Paths, *dbt_args: str, **env: str) -> str:
     return _succeeded(f"build {' '.join(dbt_args)} {env}", done)
 
 
-def _dict_reporters(corpus: Corpus) -> list[str]:
-    """Snapshot reporters whose card metadata is a dict with a positive numeric `emissions`."""
-    records, _ = corpus.page(Query(filters=("co2_eq_emissions",), sort="id"), None, 1000)
-    return [
-        r.id
-        for r in records
-        if isinstance(co2 := (r.api.get("cardData") or {}).get("co2_eq_emissions"), dict)
-        and isinstance(co2.get("emissions"), int | float)
-        and co2["emissions"] > 0
-    ]
-
-
 def main(root: Path) -> None:
     duck, sparks = (Paths(root / name) for name in BUILT)
     sparks.data_dir.mkdir(parents=True)
     corpus = Corpus.bundled(population=POPULATION)
-    fixed, removed, deleted = _dict_reporters(corpus)[:3]
+    fixed, removed, deleted = dict_reporters(corpus)[:3]
     grams = corpus.model(fixed).api["cardData"]["co2_eq_emissions"]["emissions"]
     with HubReplay(corpus) as hub:
         corpus.set_emissions(fixed, f"{grams} kg")  # written in kg by mistake, fixed below
