@@ -127,17 +127,19 @@ def _drop_committed_extracts(pipeline: dlt.Pipeline) -> None:
 
 
 def _bring_forward(pipeline: dlt.Pipeline) -> None:
-    """Upgrade raw tables written by an earlier loader. Before raw.duckdb kept every file's size
-    (`model_sizes__siblings`), the loader stored its own sums in `model_sizes`: that table is
-    dropped through dlt (a load package of its own, so a kill is finished by the next run), and
-    this load fetches the reporters' sizes again, one request each. Nothing else is refetched."""
+    """Upgrade raw tables written by an earlier loader. `model_sizes` keeps every file of a repo in
+    its `siblings` column; earlier loaders stored their own weight sums there, or the files in a
+    nested table (`model_sizes__siblings`). Either way the table is dropped through dlt (a load
+    package of its own, so a kill is finished by the next run) and this load fetches the
+    reporters' sizes again, one request each. Nothing else is refetched."""
     schema = (
         pipeline.schemas.get(pipeline.default_schema_name) if pipeline.default_schema_name else None
     )
-    sizes = schema.tables.get("model_sizes", {}) if schema else {}
-    if "weight_files_bytes" in sizes.get("columns", {}):
+    sizes = schema.tables.get("model_sizes", {}).get("columns", {}) if schema else {}
+    if sizes and "siblings" not in sizes:
         log.info(
-            "raw.duckdb holds summed model sizes (an earlier loader): fetching them again as files"
+            "raw.duckdb holds model sizes in an earlier layout: fetching them again, with their"
+            " files in model_sizes.siblings"
         )
         pipeline_drop(pipeline, resources=["model_sizes"])()
 

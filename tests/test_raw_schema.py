@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dlt
 import duckdb
+import pytest
+from dlt.common.schema.utils import new_table
 from pipeline_support import run_module
 from raw_tables import SOURCES_FILE, columns_of, described
 
@@ -39,37 +41,77 @@ def test_build_names_the_command_for_a_raw_file_an_earlier_version_loaded(
     old.data_dir.mkdir()
     shutil.copyfile(demo_warehouse.raw_db, old.raw_db)
     with duckdb.connect(str(old.raw_db)) as con:
-        con.execute("drop table raw_hub.model_sizes__siblings")
+        con.execute("drop table raw_hub.model_claim_observations")
     done = run_module("hubcarbon.warehouse build", old.data_dir)
     assert done.returncode != 0
-    assert "lacks raw_hub.model_sizes__siblings" in done.stderr, done.stderr[-2000:]
+    assert "lacks raw_hub.model_claim_observations" in done.stderr, done.stderr[-2000:]
     assert "Run make load (with the same DATA_DIR" in done.stderr
     assert not old.warehouse.exists()
 
 
-def test_make_load_brings_a_raw_file_of_the_summing_loader_forward(
-    demo_warehouse: Paths, tmp_path: Path
+def _summed_sizes(schema: dlt.Schema, con: duckdb.DuckDBPyConnection) -> None:
+    """The first loader's layout: its own weight sums in model_sizes, no file lists."""
+    del schema.tables["model_sizes"]["columns"]["siblings"]
+    schema.tables["model_sizes"]["columns"]["weight_files_bytes"] = {
+        "name": "weight_files_bytes",
+        "data_type": "bigint",
+        "nullable": True,
+    }
+    con.execute("alter table raw_hub.model_sizes drop column siblings")
+    con.execute("alter table raw_hub.model_sizes add column weight_files_bytes bigint")
+
+
+def _nested_files(schema: dlt.Schema, con: duckdb.DuckDBPyConnection) -> None:
+    """The next loader's layout: the files in dlt's nested table model_sizes__siblings."""
+    del schema.tables["model_sizes"]["columns"]["siblings"]
+    files = {
+        "rfilename": {"data_type": "text", "nullable": False},
+        "size": {"data_type": "bigint"},
+        "lfs_size": {"data_type": "bigint"},
+        "_dlt_parent_id": {"data_type": "text", "nullable": False, "parent_key": True},
+        "_dlt_list_idx": {"data_type": "bigint", "nullable": False},
+        "_dlt_id": {"data_type": "text", "nullable": False, "row_key": True, "unique": True},
+        "_dlt_root_id": {"data_type": "text", "nullable": False, "root_key": True},
+    }
+    nested = new_table(
+        "model_sizes__siblings",
+        parent_table_name="model_sizes",
+        columns=[{"name": name, **hints} for name, hints in files.items()],
+    )
+    nested["x-normalizer"] = {"seen-data": True}  # dlt drops only tables that received rows
+    schema.update_table(nested)
+    con.execute("""
+        create table raw_hub.model_sizes__siblings as
+        select
+            file.value ->> 'rfilename' as rfilename,
+            cast(file.value ->> 'size' as bigint) as size,
+            cast(file.value ->> 'lfs_size' as bigint) as lfs_size,
+            sizes._dlt_id as _dlt_parent_id,
+            cast(file.key as bigint) as _dlt_list_idx,
+            md5(sizes._dlt_id || file.key) as _dlt_id,
+            sizes._dlt_id as _dlt_root_id
+        from raw_hub.model_sizes as sizes, json_each(sizes.siblings) as file
+    """)
+    con.execute("alter table raw_hub.model_sizes drop column siblings")
+
+
+@pytest.mark.parametrize("layout", [_summed_sizes, _nested_files], ids=lambda f: f.__name__[1:])
+def test_make_load_brings_model_sizes_of_an_earlier_loader_forward(
+    layout, demo_warehouse: Paths, tmp_path: Path
 ) -> None:
-    """The earlier loader stored its own weight sums in model_sizes and no file lists: one load
-    fetches the reporters' sizes again, as files, and nothing else; the table is dlt's again."""
+    """Earlier loaders kept model sizes in other layouts: one load fetches the reporters' sizes
+    again, with their files, and nothing else; the tables are dlt's current ones again."""
     old = Paths(tmp_path / "data")
     shutil.copytree(
         demo_warehouse.data_dir, old.data_dir, ignore=shutil.ignore_patterns("warehouse*", ".build")
     )
     pipeline = dlt.attach("hf_hub", pipelines_dir=str(old.pipelines_dir))
     schema = pipeline.default_schema
-    del schema.tables["model_sizes__siblings"]
-    schema.tables["model_sizes"]["columns"]["weight_files_bytes"] = {
-        "name": "weight_files_bytes",
-        "data_type": "bigint",
-        "nullable": True,
-    }
-    pipeline.schemas.save_schema(schema)
     with duckdb.connect(str(old.raw_db)) as con:
-        con.execute("drop table raw_hub.model_sizes__siblings")
-        con.execute("alter table raw_hub.model_sizes add column weight_files_bytes bigint")
+        layout(schema, con)
         reporters = con.execute("select count(*) from raw_hub.emission_reporters").fetchone()[0]
         sized = con.execute("select count(*) from raw_hub.model_sizes").fetchone()[0]
+    pipeline.schemas.save_schema(schema)
 
     budgets = {"SOURCES__HF_HUB__CARD_BUDGET": "0", "SOURCES__HF_HUB__FIRST_COMMIT_BUDGET": "0"}
     # The reporters (the bundled snapshot) are all a rerun with no budgets asks about.
@@ -79,6 +121,14 @@ def test_make_load_brings_a_raw_file_of_the_summing_loader_forward(
     requests = dict(re.findall(r"^  (\w+) +([\d,]+)$", done.stdout.split("rows loaded")[0], re.M))
     assert requests.get("model_sizes") == f"{reporters:,}"
     assert "model_cards" not in requests and "model_first_commits" not in requests
+    tables = dlt.attach("hf_hub", pipelines_dir=str(old.pipelines_dir)).default_schema.tables
+    assert "siblings" in tables["model_sizes"]["columns"] and "model_sizes__siblings" not in tables
     with duckdb.connect(str(old.raw_db), read_only=True) as con:
-        assert {t: c for t, c in columns_of(con).items() if t in described()} == described()
+        assert {t: c for t, c in columns_of(con).items() if t.startswith("model_sizes")} == {
+            "model_sizes": described()["model_sizes"]
+        }
         assert con.execute("select count(*) from raw_hub.model_sizes").fetchone()[0] == sized
+        (unlisted,) = con.execute(
+            "select count(*) from raw_hub.model_sizes where json_array_length(siblings) = 0"
+        ).fetchone()
+        assert unlisted < sized

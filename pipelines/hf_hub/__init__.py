@@ -189,6 +189,7 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
             "sha": "text!",
             "parameters": "bigint",
             "used_storage_bytes": "bigint",
+            "siblings": "json",
         },
     ),
     "dataset_sizes": (
@@ -208,11 +209,10 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
         {"model_id": "text!", "first_commit_id": "text", "first_commit_at": "timestamp"},
     ),
 }
-# Lists kept as dlt's nested tables (`<table>__<field>`, joined on `_dlt_parent_id`), as the Hub
-# gives them: `model_sizes__siblings` holds every file of the repo at that sha, with its size.
-_NESTED: dict[str, dict[str, dict[str, str]]] = {
-    "model_sizes": {"siblings": {"rfilename": "text!", "size": "bigint", "lfs_size": "bigint"}},
-}
+# `model_sizes.siblings` keeps every file of the repo at that sha, with its size, as the JSON list
+# the Hub gives. Not a dlt nested table: dlt 1.31 deduplicates the staging rows of a merge by
+# primary key only for a table without nested tables, and a load job that a kill makes dlt run
+# again (rows committed, job not yet recorded) would write the parent rows twice.
 _DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
 _OBSERVATIONS = "model_claim_observations"
 _OBSERVATION_COLUMNS = {
@@ -407,15 +407,12 @@ def _detail(
         fetch = partial(_FETCHERS[name], client)
         yield from _fetch_in_parallel(items, fetch, progress, workers)
 
-    nested = _NESTED.get(name, {})
     return dlt.resource(
         rows,
         name=name,
         primary_key=primary_key,
         write_disposition="merge",
         columns=_columns(**columns, fetched_at="timestamp!"),
-        max_table_nesting=1 if nested else 0,
-        nested_hints={field: {"columns": _columns(**cols)} for field, cols in nested.items()},
     )
 
 

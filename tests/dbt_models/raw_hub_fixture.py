@@ -35,11 +35,8 @@ create table raw_hub.model_cards (
     model_id varchar, sha varchar, status varchar, card_text varchar, fetched_at timestamptz,
     _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.model_sizes (
-    model_id varchar, sha varchar, parameters bigint, used_storage_bytes bigint,
+    model_id varchar, sha varchar, parameters bigint, used_storage_bytes bigint, siblings json,
     fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
-create table raw_hub.model_sizes__siblings (
-    rfilename varchar, size bigint, lfs_size bigint, _dlt_root_id varchar,
-    _dlt_parent_id varchar, _dlt_list_idx bigint, _dlt_id varchar);
 create table raw_hub.dataset_sizes (
     dataset_id varchar, sha varchar, status varchar, dataset_size_bytes bigint,
     used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
@@ -432,9 +429,10 @@ FIRST_COMMITS = {
 DATASETS = {"openwebtext": 39_769_494_896, "abhishek/autonlp-data-imdb": 1_000_000}
 
 
-def _siblings(weights: int | None, pytorch_bin: int | None) -> list[tuple[str, int | None]]:
-    """Files adding up to `weights` bytes of weights, `pytorch_bin` of them in pytorch_model.bin
-    (a weight file of unknown size when `weights` is unknown), after a config: weights in LFS."""
+def _siblings(weights: int | None, pytorch_bin: int | None) -> str:
+    """The files, as the loader's JSON list, adding up to `weights` bytes of weights,
+    `pytorch_bin` of them in pytorch_model.bin (a weight file of unknown size when `weights` is
+    unknown), after a config: weights in LFS."""
     files = [("config.json", 700)]
     if pytorch_bin is not None:
         files.append(("pytorch_model.bin", pytorch_bin))
@@ -442,7 +440,12 @@ def _siblings(weights: int | None, pytorch_bin: int | None) -> list[tuple[str, i
         files.append(
             ("model.safetensors", None if weights is None else weights - (pytorch_bin or 0))
         )
-    return files
+    return json.dumps(
+        [
+            {"rfilename": name, "size": size, "lfs_size": size if k else None}
+            for k, (name, size) in enumerate(files)
+        ]
+    )
 
 
 def write_raw_hub(path: Path) -> None:
@@ -479,22 +482,12 @@ def write_raw_hub(path: Path) -> None:
             if sizes is not None:
                 parameters, weights, pytorch_bin, used = sizes
                 con.execute(
-                    "insert into raw_hub.model_sizes values (?, ?, ?, ?, ?, ?, ?)",
-                    [row["id"], row["sha"], parameters, used, now, LOAD_ID, f"size-{i}"],
+                    "insert into raw_hub.model_sizes values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        *(row["id"], row["sha"], parameters, used),
+                        *(_siblings(weights, pytorch_bin), now, LOAD_ID, f"size-{i}"),
+                    ],
                 )
-                for k, (name, size) in enumerate(_siblings(weights, pytorch_bin)):
-                    con.execute(
-                        "insert into raw_hub.model_sizes__siblings values (?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            name,
-                            size,
-                            size if k else None,
-                            f"size-{i}",
-                            f"size-{i}",
-                            k,
-                            f"file-{i}-{k}",
-                        ],
-                    )
         con.execute(
             "insert into raw_hub.model_cards values"
             " ('plain/no-card', 'sha-plain/no-card', 'missing',"

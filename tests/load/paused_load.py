@@ -12,7 +12,9 @@ the load never reaches lets it finish, which the test reports. Points, in load o
 - ``normalize-commit``: normalize has renamed the package into load/normalized and not yet deleted
   its extracted copy (dlt's "Committing storage, do not kill this process" window);
 - ``load-job-done``: a first load job is done, the package is not;
-- ``load-complete``: every job is in raw.duckdb; the package is not yet recorded as loaded.
+- ``load-complete``: every job is in raw.duckdb; the package is not yet recorded as loaded;
+- ``job-committed:TABLE``: the load job of TABLE has written its rows (to the staging dataset for a
+  merge) and dlt has not yet recorded it done: the next load runs the job again.
 """
 
 from __future__ import annotations
@@ -25,13 +27,21 @@ import time
 from pathlib import Path
 
 from dlt.common.storages.load_storage import LoadStorage
+from dlt.destinations.impl.duckdb.duck import DuckDbCopyJob
 from dlt.load.load import Load
 from dlt.pipeline.pipeline import Pipeline
 
 from pipelines import load
 from pipelines.hf_hub.helpers import HubClient
 
-POINTS = ("request:N", "extracted", "normalize-commit", "load-job-done", "load-complete")
+POINTS = (
+    "request:N",
+    "extracted",
+    "normalize-commit",
+    "load-job-done",
+    "load-complete",
+    "job-committed:TABLE",
+)
 
 
 def main() -> None:
@@ -74,6 +84,9 @@ def main() -> None:
         wrap(Load, "complete_jobs", after=some_done)
     elif point == "load-complete":
         wrap(Load, "complete_package", before=lambda *_, **__: True)
+    elif point.startswith("job-committed:"):
+        table = point.split(":")[1]
+        wrap(DuckDbCopyJob, "run", after=lambda _, job: job.load_table_name == table)
     else:
         raise SystemExit(f"unknown point {point!r}; known: {', '.join(POINTS)}")
     load._hard_exit(load.main(loader_args))

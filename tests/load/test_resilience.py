@@ -19,7 +19,7 @@ from dlt.common.versioned_state import decompress_state
 from hub_replay import Corpus, Faults, HubReplay, RateLimit
 from hubcarbon_settings import REPO_ROOT
 
-from .loader import load_ok, loader_env, query, run_load, snapshot, wait_until
+from .loader import RAW_TABLES, load_ok, loader_env, query, run_load, snapshot, wait_until
 
 # Small enough for a few full loads per test; details limited to the reporters.
 MODELS, REPORTER_SHARE, SEED = 400, 0.05, 1
@@ -139,6 +139,22 @@ def test_kill_9_at_every_point_then_rerun_equals_an_uninterrupted_load(baseline,
             if point == "normalize-commit":  # inside the window: both copies of the package
                 extracted = _packages(data_dir, "normalize/extracted")
                 assert extracted and extracted <= _packages(data_dir, "load/normalized")
+        load_ok(data_dir, hub.url, **REPORTERS_ONLY)
+    assert snapshot(data_dir / "raw.duckdb") == baseline
+
+
+# Tables a load of the reporters writes; model_deletions only a full reconciliation does.
+REPORTER_TABLES = [t for t in RAW_TABLES if t != "model_deletions"]
+
+
+@pytest.mark.parametrize("table", REPORTER_TABLES)
+def test_a_load_job_run_again_after_a_kill_writes_its_rows_once(table, baseline, tmp_path):
+    """dlt runs a job again when a kill lands after the job's rows were written and before the
+    job was recorded done (between DuckDB's commit and dlt's marker). Every raw table must come
+    out of the second run as if the first had not happened."""
+    data_dir = tmp_path / "data"
+    with HubReplay(corpus()) as hub:
+        _kill_at(f"job-committed:{table}", data_dir, hub.url, tmp_path)
         load_ok(data_dir, hub.url, **REPORTERS_ONLY)
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
