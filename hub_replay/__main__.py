@@ -1,8 +1,10 @@
-"""Command line: ``serve`` runs the imitation until killed; ``bench`` measures its page speed.
+"""Command line: ``serve`` runs the imitation until killed; ``bench`` measures its page speed;
+``families`` prints the generated population's lineage and memory.
 
 python -m hub_replay serve [--population N | --generated N] [--port P] [--log FILE]
                                      [--rate-limit Q/W] [--fault-rate X] [--latency S]
 python -m hub_replay bench [--models N] [--pages P]
+python -m hub_replay families [--models N] [--reporter-share X] [--seed S]
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ import signal
 import statistics
 import sys
 import time
+import tracemalloc
 
 import httpx2
+import numpy as np
 
 from hub_replay.corpus import DEFAULT_POPULATION, Corpus
+from hub_replay.population import Population
 from hub_replay.server import Faults, HubReplay, RateLimit
 
 # What a co2 miner asks for on every listing page (the Hub's expand[] properties).
 BENCH_EXPAND = (
     "cardData", "lastModified", "createdAt", "downloads", "likes", "tags", "pipeline_tag",
-    "library_name", "author", "sha", "safetensors", "usedStorage", "private", "gated",
+    "library_name", "author", "sha", "safetensors", "gguf", "usedStorage", "private", "gated",
 )  # fmt: skip
 
 
@@ -74,6 +79,23 @@ def bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def families(args: argparse.Namespace) -> int:
+    """The generated population's families, and what generating it costs."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    population = Population(args.models, seed=args.seed, reporter_share=args.reporter_share)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    held = sum(v.nbytes for v in vars(population).values() if isinstance(v, np.ndarray))
+    print(
+        f"generated {args.models:,} models in {elapsed:.2f} s: columns {held / 2**20:,.0f} MiB, "
+        f"peak while generating {peak / 2**20:,.0f} MiB (tracemalloc)"
+    )
+    for name, value in population.family_statistics().items():
+        print(f"{name}: {value}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hub_replay")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     bench_cmd.add_argument("--models", type=int, default=1_000_000)
     bench_cmd.add_argument("--pages", type=int, default=200)
     bench_cmd.set_defaults(run=bench)
+    families_cmd = commands.add_parser("families", help="the generated population's lineage")
+    families_cmd.add_argument("--models", type=int, default=1_000_000)
+    families_cmd.add_argument("--reporter-share", type=float, default=0.005)
+    families_cmd.add_argument("--seed", type=int, default=0)
+    families_cmd.set_defaults(run=families)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -232,6 +232,7 @@ MODEL_DETAIL_FIELDS = (
     "widgetData",
     "spaces",
     "safetensors",
+    "gguf",
     "siblings",
     "createdAt",
     "usedStorage",

@@ -113,9 +113,15 @@ def test_mutations_move_models_and_keep_history(fresh_corpus, tmp_path):
 def test_generated_tags_and_tag_masks_agree():
     pop = Population(5_000, seed=5, reporter_share=0.02)
     rows = pop.rows(np.arange(pop.size))
+    parents = pop.parents_of(rows)
+    tags = [pop.tags(row, parents.get(row.i, [])) for row in rows]
+    merge = tags[int(pop.merge_rows[0])]
+    lineage = [t for t in merge if t.startswith("base_model:")]  # a parent, with its relation
+    withdrawn = next(t for ts in tags for t in ts if "withdrawn-" in t)
     for tag in ("co2_eq_emissions", "autotrain", "transformers", "text-classification", "en",
-                "license:mit", "dataset:imdb", "pytorch", "region:us", "no-such-tag"):  # fmt: skip
-        expected = np.array([tag in pop.tags(row) for row in rows])
+                "license:mit", "dataset:imdb", "pytorch", "region:us", "no-such-tag",
+                *lineage, withdrawn, "base_model:", "base_model:finetune:no/such-1"):  # fmt: skip
+        expected = np.array([tag in t for t in tags])
         assert (pop.tag_mask(tag) == expected).all(), tag
     assert all(pop.index_of(pop.model_id(row)) == row.i for row in rows[:200])
     author = pop.author_name(int(pop.author[0]))
