@@ -289,7 +289,8 @@ def _listing(
     progress.report(done=True)
 
 
-_LISTING_COLUMNS = {"tags": "json", "card_data": "json"}  # verbatim, never flattened
+# Verbatim, never flattened: dbt parses them.
+_LISTING_COLUMNS = {"tags": "json", "card_data": "json", "safetensors": "json", "gguf": "json"}
 
 
 # A cursor kept by hand rather than dlt.sources.incremental (whose row_order="desc" would stop the

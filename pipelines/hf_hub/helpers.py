@@ -284,6 +284,8 @@ LISTING_SCHEMA = pa.schema(
         ("private", pa.bool_()),
         ("disabled", pa.bool_()),
         ("card_data", pa.string()),
+        ("safetensors", pa.string()),
+        ("gguf", pa.string()),
     ]
 )
 
@@ -326,6 +328,8 @@ def listing_table(models: list[dict[str, Any]]) -> pa.Table:
         "private": [_bool(m.get("private")) for m in models],
         "disabled": [_bool(m.get("disabled")) for m in models],
         "card_data": [dumps(m.get("cardData")) for m in models],
+        "safetensors": [dumps(m.get("safetensors")) for m in models],
+        "gguf": [dumps(m.get("gguf")) for m in models],
     }
     return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
 

@@ -23,6 +23,8 @@ MODEL_EXPAND = (
     "private",
     "disabled",
     "cardData",
+    "safetensors",
+    "gguf",
 )
 
 # The Hub computes this tag for every model whose card metadata has the key.

@@ -27,7 +27,7 @@ create table raw_hub.models (
     id varchar, author varchar, sha varchar, created_at timestamptz, last_modified timestamptz,
     downloads bigint, downloads_all_time bigint, likes bigint, tags json, pipeline_tag varchar,
     library_name varchar, gated varchar, private boolean, disabled boolean, card_data json,
-    _dlt_load_id varchar, _dlt_id varchar);
+    safetensors json, gguf json, _dlt_load_id varchar, _dlt_id varchar);
 create table raw_hub.emission_reporters as select * from raw_hub.models limit 0;
 create table raw_hub.model_deletions (
     id varchar, deleted_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
@@ -102,6 +102,8 @@ def _model(
     likes=0,
     pipeline_tag="text-classification",
     library="transformers",
+    safetensors=None,
+    gguf=None,
 ):
     co2 = card is not None and "co2_eq_emissions" in card
     all_tags = [*tags, *(["co2_eq_emissions"] if co2 else []), "region:us"]
@@ -123,6 +125,8 @@ def _model(
         "private": False,
         "disabled": False,
         "card_data": None if card is None else json.dumps(card),
+        "safetensors": None if safetensors is None else json.dumps(safetensors),
+        "gguf": None if gguf is None else json.dumps(gguf),
     }
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dlt
+import duckdb
 import pytest
 from huggingface_hub import HfApi
 
@@ -26,6 +28,7 @@ from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
 from .loader import SCAN_ALL, load_ok, query, routes
 
 NEW_REPORTER = "hubcarbon-test/new-reporter"
+PARAMETERS = ["safetensors", "gguf"]  # the listing's parameter summaries (raw JSON columns)
 NEW_DATASET = "hubcarbon-test/unknown-dataset"
 PRIVATE_DATASET = "hubcarbon-test/private-dataset"
 
@@ -43,6 +46,7 @@ class FirstLoad:
     public: set[str]  # model ids, as huggingface_hub lists them
     reporters: dict  # id -> ModelInfo of the co2_eq_emissions listing, with card data
     with_readme: Counter  # has a README -> how many of the public models
+    summaries: dict  # id -> (safetensors, gguf) as huggingface_hub parses them, None when absent
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +59,8 @@ def first_load(tmp_path_factory) -> FirstLoad:
         reporters = {m.id: m for m in api.list_models(filter="co2_eq_emissions", cardData=True)}
         done = load_ok(data_dir, hub.url, **SCAN_ALL)
         with_readme = Counter(hub.corpus.model(i).has_readme for i in public)
-    return FirstLoad(data_dir, done.stdout, public, reporters, with_readme)
+        summaries = {m.id: (m.safetensors, m.gguf) for m in api.list_models(expand=PARAMETERS)}
+    return FirstLoad(data_dir, done.stdout, public, reporters, with_readme, summaries)
 
 
 @pytest.fixture
@@ -111,6 +116,62 @@ def test_first_load_lists_every_model_and_scans_reporters(first_load):
     stdout = first_load.stdout
     assert "requests per resource:" in stdout and "rows loaded per table:" in stdout
     assert f"{len(public):,}" in stdout
+
+
+def _summaries(db: Path, table: str = "models") -> dict[str, tuple]:
+    """Raw `safetensors` and `gguf` per model, parsed from their JSON text."""
+    rows = query(db, f"select id, safetensors, gguf from raw_hub.{table}")
+    return {i: tuple(None if v is None else json.loads(v) for v in values) for i, *values in rows}
+
+
+def _as_listed(safetensors, gguf) -> tuple:
+    """What huggingface_hub parsed, back in the Hub's JSON shape."""
+    if safetensors is not None:
+        safetensors = {"parameters": safetensors.parameters, "total": safetensors.total}
+    return safetensors, gguf
+
+
+def test_raw_models_keep_safetensors_and_gguf_verbatim(first_load):
+    """The listing's expanded summaries, as the client reads them from the same Hub: JSON
+    columns, never flattened, null where the Hub omits them."""
+    db = raw(first_load.data_dir)
+    expected = {i: _as_listed(*parsed) for i, parsed in first_load.summaries.items()}
+    assert _summaries(db) == expected
+    reporters = _summaries(db, "emission_reporters")
+    assert reporters == {i: expected[i] for i in reporters}
+    kinds = Counter((s is not None, g is not None) for s, g in expected.values())
+    assert kinds[True, False] and kinds[False, True] and kinds[False, False], kinds
+    types = dict(query(db, "select column_name, data_type from information_schema.columns "
+                           "where table_name = 'models'"))  # fmt: skip
+    assert types["safetensors"] == types["gguf"] == "JSON"
+
+
+def test_a_raw_file_from_before_the_summaries_gains_them(loaded, first_load):
+    """A raw.duckdb loaded before `safetensors` and `gguf` were listed: the next load adds the
+    columns (dlt's schema evolution), fills them for what it lists, and a full reconciliation
+    for every model."""
+    hub, data_dir = loaded
+    db = raw(data_dir)
+    pipeline = dlt.attach("hf_hub", pipelines_dir=str(data_dir / "dlt"))
+    schema = pipeline.default_schema
+    with duckdb.connect(str(db)) as con:
+        for table in ("models", "emission_reporters"):
+            for column in PARAMETERS:
+                del schema.tables[table]["columns"][column]
+                con.execute(f"alter table raw_hub.{table} drop column {column}")
+    pipeline.schemas.save_schema(schema)
+    expected = {i: _as_listed(*parsed) for i, parsed in first_load.summaries.items()}
+    gguf = next(i for i, (_, g) in expected.items() if g is not None)
+    hub.corpus.touch(gguf)
+    load_ok(data_dir, hub.url, **SCAN_ALL)
+    stored = _summaries(db)
+    assert stored[gguf] == expected[gguf]
+    assert {i for i, values in stored.items() if values != (None, None)} == {gguf}
+    assert _summaries(db, "emission_reporters") == {
+        i: expected[i] for i in _summaries(db, "emission_reporters")
+    }
+    load_ok(data_dir, hub.url, "--full", **SCAN_ALL)
+    assert _summaries(db) == expected
 
 
 def test_rerun_without_changes_costs_one_page_per_listing(loaded):
