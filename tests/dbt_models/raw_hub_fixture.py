@@ -425,6 +425,105 @@ MODELS = [
     (_model("plain/deleted", card=None, created="2021-05-01T00:00:00Z"), None, None),
 ]
 
+
+def _descendant(model_id, relation, *parents, card=None, **kwargs):
+    """A model tagged as the Hub tags a declared base: base_model:<id> and
+    base_model:<relation>:<id> for each parent."""
+    tags = [tag for p in parents for tag in (f"base_model:{p}", f"base_model:{relation}:{p}")]
+    return _model(model_id, tags=[*tags, *kwargs.pop("tags", ())], card=card, **kwargs)
+
+
+def _reports(grams):
+    return {"co2_eq_emissions": {"emissions": grams}}
+
+
+# --- lineage (docs/method.md#lineage): two families, then each bad input of issue #22.
+# lin/base-7b (reports) <- chat-ft (finetune, reports) <- chat-ft-GGUF (quantized, depth 2) <-
+# chat-ft-GGUF-imat (quantized, depth 3); <- ft-plain (finetune, no report) <- ft-of-ft (reports);
+# <- adapter-lora (card base_model + base_model_relation only); other/base-b (no report);
+# merges of 2, 3 (base-7b reached by two paths) and 4 parents.
+DEEP_CHAIN = 40  # deeper than var lineage_depth_cap (32)
+LINEAGE = [
+    _model(
+        "lin/base-7b",
+        card=_reports(1_000_000),
+        downloads=1000,
+        created="2023-02-01T00:00:00Z",
+        safetensors={"parameters": {"BF16": 7_000_000_000}, "total": 7_000_000_000},
+    ),
+    _descendant(
+        "lin/chat-ft",
+        "finetune",
+        "lin/base-7b",
+        card={**_reports(5_000), "base_model": "lin/base-7b"},
+        downloads=500,
+        created="2023-03-01T00:00:00Z",
+        # safetensors and GGUF both: safetensors wins.
+        safetensors={"parameters": {"F16": 7_000_000_000}, "total": 7_000_000_000},
+        gguf={"total": 7_100_000_000, "architecture": "llama", "context_length": 4096},
+    ),
+    _descendant(
+        "lin/chat-ft-GGUF",
+        "quantized",
+        "lin/chat-ft",
+        downloads=300,
+        created="2023-04-01T00:00:00Z",
+        gguf={"total": 7_615_616_512, "architecture": "llama", "context_length": 4096},
+    ),
+    _descendant("lin/chat-ft-GGUF-imat", "quantized", "lin/chat-ft-GGUF", downloads=20),
+    _descendant(
+        "lin/ft-plain",
+        "finetune",
+        "lin/base-7b",
+        downloads=40,
+        safetensors={"parameters": {"F32": 1}, "total": "unknown"},  # no number: null
+    ),
+    _descendant("lin/ft-of-ft", "finetune", "lin/ft-plain", card=_reports(200), downloads=4),
+    _model(
+        "lin/adapter-lora",
+        card={"base_model": ["lin/base-7b"], "base_model_relation": "adapter"},
+        downloads=30,
+    ),
+    _model("other/base-b", downloads=50),
+    _descendant("mrg/merge-2", "merge", "lin/chat-ft", "other/base-b", downloads=8),
+    _descendant("mrg/merge-3", "merge", "lin/chat-ft", "other/base-b", "lin/ft-plain", downloads=6),
+    _descendant(
+        "mrg/merge-4",
+        "merge",
+        "lin/base-7b",
+        "other/base-b",
+        "lin/chat-ft",
+        "lin/adapter-lora",
+        downloads=2,
+    ),
+    # Tags win over the card's base; the card's base_model_relation still names the relation.
+    _descendant(
+        "prec/tag-wins",
+        "finetune",
+        "lin/base-7b",
+        card={"base_model": "other/base-b", "base_model_relation": "adapter"},
+    ),
+    # Bad input: a missing parent, a cycle (and a model below it), a model its own base, a
+    # malformed tag (no id; an unknown relation), 60 bases in a card, a chain deeper than the cap.
+    _descendant("miss/ft-of-gone", "finetune", "gone/never-listed"),
+    _descendant("cyc/a", "finetune", "cyc/b"),
+    _descendant("cyc/b", "finetune", "cyc/a"),
+    _descendant("cyc/child", "finetune", "cyc/a"),
+    _descendant("self/own-base", "finetune", "self/own-base", card={"base_model": "self/own-base"}),
+    _model("bad/empty-tag", tags=["base_model:"], card={"base_model": "lin/base-7b"}),
+    _model("bad/unknown-relation", tags=["base_model:distill:lin/base-7b"]),
+    _model(
+        "wide/sixty-parents",
+        card={"base_model": [f"wide/p{k:02d}" for k in range(60)], "base_model_relation": "merge"},
+    ),
+    _model("deep/m00", card=_reports(100)),
+    *(
+        _descendant(f"deep/m{k:02d}", "finetune", f"deep/m{k - 1:02d}")
+        for k in range(1, DEEP_CHAIN + 1)
+    ),
+]
+MODELS += [(row, None, None) for row in LINEAGE]
+
 DELETED = {"plain/deleted": "2023-04-01T00:00:00Z"}
 FIRST_COMMITS = {
     "distilbert/distilgpt2": "2019-10-03T10:00:00Z",

@@ -41,6 +41,11 @@ KNOWN_MARTS = {
     "emission_changes",
     "rq1_reporting_observed_monthly",
     "efficiency_label_boundaries",
+    "model_lineage",
+    "fct_model_lineage_emissions",
+    "reporting_coverage",
+    "reporting_coverage_monthly",
+    "family_footprints",
 }
 
 

@@ -42,40 +42,15 @@ reporters as (
 
 ),
 
-base_model_tags as (
-
-    select
-        model_id,
-        tag
-    from (
-        select
-            model_id,
-            {{ hubcarbon.unnest_list('tags') }} as tag
-        from {{ ref('int_models_unioned') }}
-    ) as tagged
-    where substr(tag, 1, 11) = 'base_model:'
-
-),
-
--- Who declares which base, and how: the Hub's tag (base_model:<id>, or base_model:<relation>:<id>
--- with relation adapter, merge, quantized or finetune), or only the card's base_model.
+-- Who declares which base, and how: the Hub's tag (base_model:<id>, or base_model:<relation>:<id>)
+-- or only the card's base_model (macro base_model_declarations, shared with the lineage).
 declared as (
 
     select
         model_id,
-        coalesce(
-            {{ hubcarbon.regexp_group('tag', "'^base_model:(adapter|merge|quantized|finetune):(.+)$'", 2) }},
-            {{ hubcarbon.regexp_group('tag', "'^base_model:([^:]+)$'") }}
-        ) as base_model_id,
-        1 as is_tagged
-    from base_model_tags
-    union all
-    select
-        model_id,
-        {{ hubcarbon.unnest_list('card_base_models') }} as base_model_id,
-        0 as is_tagged
-    from {{ ref('int_models_unioned') }}
-    where card_base_models is not null
+        parent_model_id as base_model_id,
+        case when evidence = 'hub_tag' then 1 else 0 end as is_tagged
+    from ({{ hubcarbon.base_model_declarations(ref('int_models_unioned')) }}) as declarations
 
 ),
 

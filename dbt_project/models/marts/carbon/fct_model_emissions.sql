@@ -71,7 +71,7 @@ final as (
         sizes.model_size_bytes,
         sizes.pytorch_model_bin_bytes,
         sizes.weight_files_bytes,
-        sizes.parameter_count,
+        models.parameters as parameter_count,
         sizes.dataset_size_bytes,
         performance.accuracy,
         performance.f1,
@@ -83,7 +83,7 @@ final as (
         sizes.model_size_bytes / nullif(parsed.co2_eq_emissions_g, 0) as size_efficiency_bytes_per_g,
         sizes.dataset_size_bytes / nullif(parsed.co2_eq_emissions_g, 0)
             as dataset_size_efficiency_bytes_per_g,
-        sizes.parameter_count / nullif(parsed.co2_eq_emissions_g, 0)
+        models.parameters / nullif(parsed.co2_eq_emissions_g, 0)
             as parameter_efficiency_per_g
 
     from parsed

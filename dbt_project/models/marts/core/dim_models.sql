@@ -1,5 +1,7 @@
 -- One row per model ever listed, deleted ones flagged. created_at is the study's creation date
 -- (first commit) where known, else the Hub's createdAt unless that is its pre-2022 placeholder.
+-- parameters is the one definition of a model's parameter count (docs/method.md#parameters): the
+-- safetensors total (the listing's, else a reporter's detail request), else the GGUF total.
 with
 
 final as (
@@ -26,12 +28,16 @@ final as (
                 then 'hub_created_at'
             else 'unknown'
         end as created_at_source,
+        case
+            when coalesce(models.safetensors_parameters, sizes.parameter_count) is not null then 'safetensors'
+            when models.gguf_parameters is not null then 'gguf'
+        end as parameters_source,
 
         ---------- numerics
         models.downloads,
         models.downloads_all_time,
         models.likes,
-        sizes.parameter_count,
+        coalesce(models.safetensors_parameters, sizes.parameter_count, models.gguf_parameters) as parameters,
         sizes.model_size_bytes,
         sizes.pytorch_model_bin_bytes,
         sizes.weight_files_bytes,

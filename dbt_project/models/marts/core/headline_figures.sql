@@ -19,6 +19,22 @@
         ~ " included (the study's count)"),
     ('co2_eq_emissions_median_g', 'runs', 'median grams of a training run'),
 ] %}
+{#- Coverage (marts.reporting_coverage, docs/method.md#lineage), over the models on the Hub (deleted
+    ones left out): the share of each measure covered by the model's own report, and by a report
+    anywhere in its lineage (its own, or an ancestor's own training run). -#}
+{%- set coverage_measures = [
+    ('models', 'the models on the Hub'),
+    ('downloads_30d', "the Hub's downloads over the last 30 days"),
+    ('downloads_all_time', "the Hub's downloads of all time"),
+    ('parameters', 'the parameters of the models whose parameter count is known'),
+] %}
+{%- for measure, whole in coverage_measures %}
+    {%- do single_figures.append(('own_report_share_' ~ measure, 'coverage', 'share of ' ~ whole
+        ~ ' (deleted models left out) that goes to models whose card reports a measured value')) %}
+    {%- do single_figures.append(('lineage_report_share_' ~ measure, 'coverage', 'share of ' ~ whole
+        ~ ' (deleted models left out) that goes to models reporting a measured value or descending'
+        ~ ' from a model that reports its own training run')) %}
+{%- endfor %}
 {%- set per_category = [
     ('reporting_level', 'reporting_classification', 'reporting_level',
         'models per reporting level (consistent variant: every level reachable)'),
@@ -64,6 +80,19 @@ runs as (
             as co2_eq_emissions_median_g
     from {{ ref('fct_model_emissions') }}
     where is_measured
+
+),
+
+coverage as (
+
+    select
+        {%- for measure, _ in coverage_measures %}
+        sum(case when measure = '{{ measure }}' and scope = 'own_report' then share end)
+            as own_report_share_{{ measure }},
+        sum(case when measure = '{{ measure }}' and scope <> 'no_report' then share end)
+            as lineage_report_share_{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('reporting_coverage') }}
 
 ),
 
