@@ -25,7 +25,7 @@ import duckdb
 import jinja2
 import resvg_py
 
-from hubcarbon_settings import Paths
+from hubcarbon_settings import EXIT_DATA_SAYS_NO, EXIT_USAGE, Paths
 
 # (metric as in the marts, name on the card, unit of its value)
 METRICS = (
@@ -122,7 +122,7 @@ co2_eq_emissions:
 class LabelError(Exception):
     """A failure the user can act on; ``code`` is the exit status."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
 
@@ -305,7 +305,7 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
             "select model_id from marts.dim_models where lower(model_id) = lower(?)", [model_id]
         ).fetchall()
         hint = f" Did you mean {near[0][0]}?" if near else " Check the id (org/name)."
-        return LabelError(f"{model_id} is not a model in {where}.{hint}", code=2)
+        return LabelError(f"{model_id} is not a model in {where}.{hint}")
     row = rows[0]
     parent = row["inherited_from_model_id"]
     reason = STATUS_REASONS["inherited" if parent else row["emissions_status"]].format(
@@ -325,7 +325,7 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
         f" {row['co2_fields_filled_count']} of the 5 co2_eq_emissions fields.\n"
         f"{remedy} to the YAML metadata at the top of its README.md (the Hub's co2_eq_emissions"
         " spec):\n\n" + SNIPPET,
-        code=1,
+        code=EXIT_DATA_SAYS_NO,
     )
 
 

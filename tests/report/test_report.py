@@ -111,9 +111,9 @@ def test_ids_are_unique_across_the_inline_charts(report_page: Path) -> None:
 
 
 def test_rendering_leaves_the_warehouse_untouched(
-    demo_warehouse: Paths, warehouse_digest: str, report_page: Path
+    reported: Paths, warehouse_digest: str, report_page: Path
 ) -> None:
-    assert digest(demo_warehouse.warehouse) == warehouse_digest
+    assert digest(reported.warehouse) == warehouse_digest
 
 
 def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
