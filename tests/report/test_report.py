@@ -120,3 +120,13 @@ def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="make build"):
         build_report(Paths(tmp_path / "empty"))
     assert not (tmp_path / "empty" / "report").exists()
+
+
+def test_an_empty_history_says_why(figures: dict[str, dict], demo_warehouse: Paths) -> None:
+    baseline = scalar(demo_warehouse, "select min(valid_from) from marts.emission_claim_history")
+    assert scalar(demo_warehouse, "select count(*) from marts.emission_changes") == 0
+    for fig_id in ("hist-changes-month", "hist-corrections"):
+        text = figures[fig_id]["text"]
+        assert "No change observed" in text, fig_id
+        assert f"the baseline, saw it ({baseline:%Y-%m-%d})" in text, fig_id
+        assert "built from a single load" in text, fig_id
