@@ -359,9 +359,9 @@ def label_distribution(con) -> Figure:
         "classifications",
         "Carbon-efficiency label: training runs per label, both variants",
         "A is the most efficient; the label is relative to the reporting population (study's"
-        " final weights). Chart: the consistent variant (CO\u2082 rated in sqrt space, the"
-        " default); table: both variants side by side, the study's variant rating CO\u2082 as its"
-        " code did. One label per training run: inherited values are rated at their source.",
+        " final weights). Chart: the consistent variant (CO\u2082 compared on a square-root scale,"
+        " the default); table: both variants side by side, the study's variant rating CO\u2082 as"
+        " its code did. One label per training run: inherited values are rated at their source.",
         int(counts.sum()),
         charts.bar_chart(
             "cls-labels",
