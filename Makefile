@@ -73,7 +73,7 @@ check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a cr
 all: load build check ## load, build, check against HF_ENDPOINT (default: the real Hub)
 
 demo: $(ENGINE_STAMP) ## the whole pipeline offline on the bundled snapshot, into data/demo/ (or DATA_DIR)
-	DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
+	@DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
 
 export: $(ENGINE_STAMP) ## write every mart as Parquet under DATA_DIR/exports/
 	$(PY) -m hubcarbon.warehouse export
