@@ -32,7 +32,7 @@ SPARK_STAMP := $(VENV)/.installed-spark
 ENGINE_STAMP := $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP),$(STAMP))
 DBT_ARGS ?=
 
-.PHONY: help install load build check all demo test test-fast lint export docs reproduce report bench-load bench-build clean
+.PHONY: help install load build check all demo test test-fast lint export docs reproduce report sql bench-load bench-build clean purge-raw
 
 help: ## show this help
 	@echo "hubcarbon — how Hugging Face Hub models report their training carbon footprint"
@@ -42,7 +42,9 @@ help: ## show this help
 	@echo "Configuration: HF_ENDPOINT (Hub URL), HF_TOKEN (optional), DATA_DIR (default ./data), FULL=1 or 0 (load),"
 	@echo "               ENGINE=duckdb (default) or spark (build, export, reproduce, demo, bench-build),"
 	@echo "               DBT_ARGS (extra dbt arguments for build, e.g. DBT_ARGS='--select +fct_model_emissions'),"
-	@echo "               PYTEST_ARGS (extra pytest arguments for test and test-fast, e.g. PYTEST_ARGS=--durations=20)."
+	@echo "               PYTEST_ARGS (extra pytest arguments for test and test-fast, e.g. PYTEST_ARGS=--durations=20),"
+	@echo "               CONFIRM=1 (purge-raw only). Every variable and target: docs/commands.md."
+	@echo "Exit status: 0 done, 1 the data says no, 2 usage or environment (make reports any failure as 2)."
 
 .uv/bin/uv:
 	python3 -m venv .uv && .uv/bin/pip install --quiet uv
@@ -71,7 +73,7 @@ check: $(STAMP) ## Great Expectations checkpoint on the warehouse; fails on a cr
 all: load build check ## load, build, check against HF_ENDPOINT (default: the real Hub)
 
 demo: $(ENGINE_STAMP) ## the whole pipeline offline on the bundled snapshot, into data/demo/ (or DATA_DIR)
-	DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
+	@DATA_DIR='$(DEMO_DATA_DIR)' $(PY) -m hubcarbon.demo
 
 export: $(ENGINE_STAMP) ## write every mart as Parquet under DATA_DIR/exports/
 	$(PY) -m hubcarbon.warehouse export
@@ -84,6 +86,9 @@ reproduce: $(ENGINE_STAMP) ## re-run the study on its published data; fails outs
 
 report: $(STAMP) ## render the static HTML report of the current warehouse under DATA_DIR/report/
 	$(PY) -m hubcarbon.report
+
+sql: $(STAMP) ## the DuckDB shell, read-only, on DATA_DIR/warehouse.duckdb (a query piped in runs as is)
+	@$(PY) -m hubcarbon.sql
 
 .PHONY: label labels
 label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/labels/: MODEL=org/name
@@ -118,5 +123,17 @@ lint: $(STAMP) ## ruff (Python) and SQLFluff (dbt SQL)
 	$(VENV)/bin/ruff format --check .
 	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models macros tests
 
-clean: ## remove .venv and the default data directory
-	rm -rf $(VENV) .uv data dbt_project/target dbt_project/logs
+# What a command rebuilds (from raw.duckdb, uv.lock or the bundled snapshot). Never raw.duckdb nor
+# dlt/: a real load's raw.duckdb is the only copy of the history the loads observed.
+REBUILDABLE := warehouse.duckdb warehouse.duckdb.wal .build exports docs report labels checks \
+	lake spark reproduce demo.log
+clean: ## remove what can be rebuilt: .venv, dbt's target and logs, the warehouse, exports, docs, report, labels (never raw data)
+	rm -rf $(VENV) .uv dbt_project/target dbt_project/logs
+	rm -rf $(foreach dir,$(sort $(DATA_DIR) $(DEMO_DATA_DIR)),$(foreach f,$(REBUILDABLE),'$(dir)/$(f)'))
+
+purge-raw: ## WARNING: deletes DATA_DIR/raw.duckdb and dlt's state, the only copy of the history (needs CONFIRM=1)
+	@echo "purge-raw deletes $(DATA_DIR)/raw.duckdb (every load: the Hub's observed history and the"
+	@echo "labels each build recorded) and $(DATA_DIR)/dlt (dlt's pipeline state). No command rebuilds"
+	@echo "them: the next make load starts a new history."
+	@if [ "$(CONFIRM)" != 1 ]; then echo "purge-raw: refused; to delete them: make purge-raw CONFIRM=1" >&2; exit 2; fi
+	rm -rf '$(DATA_DIR)/raw.duckdb' '$(DATA_DIR)/raw.duckdb.wal' '$(DATA_DIR)/dlt'

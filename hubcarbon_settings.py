@@ -8,9 +8,11 @@ A top-level module that imports nothing of the project: ``pipelines``, ``expecta
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 REPO_ROOT = Path(__file__).resolve().parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -23,6 +25,19 @@ DEMO_DATA_DIR = REPO_ROOT / "data" / "demo"
 
 # The oldest DuckDB release that must be able to open the warehouse (BI drivers bundle old engines).
 WAREHOUSE_STORAGE_VERSION = "v1.4.0"
+
+# The exit status of every command (`python -m …`, what the make targets run; docs/operations.md):
+# 0 done; 1 the data says no (no label, a check, a dbt test or a tolerance failed); 2 usage or
+# environment (a bad argument, an unknown model, a missing or locked file, an unreachable Hub).
+EXIT_DATA_SAYS_NO = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """End the command: ``message`` on stderr, and the exit status of the convention above
+    (``raise SystemExit(message)`` would exit 1 whatever the cause)."""
+    print(message, file=sys.stderr, flush=True)
+    raise SystemExit(code)
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ class Paths:
         paths = cls.from_env()
         problem = paths._unwritable()
         if problem:
-            raise SystemExit(
+            fail(
                 f"{command}: DATA_DIR={paths.data_dir} {problem}. Point DATA_DIR at a directory"
                 f" you can write to (default ./data), e.g. make {command} DATA_DIR=/tmp/hubcarbon."
             )

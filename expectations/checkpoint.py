@@ -24,7 +24,7 @@ import duckdb
 
 from expectations import headline
 from expectations.data_docs import localize
-from hubcarbon_settings import Paths
+from hubcarbon_settings import EXIT_DATA_SAYS_NO, EXIT_USAGE, Paths
 
 if TYPE_CHECKING:
     from expectations.suites import Frame
@@ -219,7 +219,7 @@ def main() -> int:
     paths = Paths.writable_from_env("check")
     if not paths.warehouse.exists():
         print(f"make check: {paths.missing(paths.warehouse, 'check', 'build')}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     # Great Expectations takes seconds to import: only now that there is something to check.
     from expectations.suites import FRAMES
 
@@ -229,10 +229,10 @@ def main() -> int:
         export_frames(paths.warehouse, FRAMES, frames_dir)
     except CannotCheck as error:
         print(f"make check: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except duckdb.Error as error:  # a mart or column the contract promises is missing
         print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
-        return 1
+        return EXIT_DATA_SAYS_NO
     # Data Docs list runs by name: say which build of the warehouse each one checked.
     built = datetime.fromtimestamp(paths.warehouse.stat().st_mtime, UTC)
     run_name = f"warehouse-built-{built:%Y-%m-%dT%H:%M:%SZ}"
@@ -240,7 +240,8 @@ def main() -> int:
     found = outcomes(result)
     print(f"make check: the warehouse holds {_headline(paths.warehouse)}")
     print(summary(found, data_docs))
-    return 1 if any(not o.success and o.severity == "critical" for o in found) else 0
+    failed = any(not o.success and o.severity == "critical" for o in found)
+    return EXIT_DATA_SAYS_NO if failed else 0
 
 
 if __name__ == "__main__":

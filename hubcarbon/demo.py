@@ -2,7 +2,9 @@
 
 Starts the local Hub imitation on 127.0.0.1, then runs exactly what `make all` runs (load, build,
 check) against it into ``DATA_DIR`` (default ``data/demo/``, apart from a real load in ``data/``),
-and prints a short summary and the commands to type next.
+and prints its progress, a short summary and the commands to type next. What the steps print
+(dlt's progress, dbt's line per model and test, the checks' warnings) goes to ``DATA_DIR/demo.log``,
+which the output names, and whose end it shows when a step fails.
 
 Every run starts from a clean state: the previous demo load (raw.duckdb, dlt's state, the checks'
 baseline) is removed first, so that the per-load card budgets scan the same models and two runs
@@ -16,15 +18,21 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 
 from expectations import headline
 from hub_replay import Corpus, HubReplay
-from hubcarbon_settings import DEMO_DATA_DIR, REPO_ROOT, Paths, relative_to_repo
+from hubcarbon_settings import DEMO_DATA_DIR, REPO_ROOT, Paths, fail, relative_to_repo
 
 # Written into a demo's DATA_DIR: the demo may clear what it finds there, and nothing else.
 MARKER = ".hubcarbon-demo"
+# Everything the steps print, one run's worth (a newcomer wants progress and the summary).
+LOG = "demo.log"
+LOG_TAIL_LINES = 30  # shown when a step fails
+# The model whose label the next steps show: a well-known one, labelled on the demo.
+EXAMPLE_MODEL = "distilbert/distilgpt2"
 
 STEPS = (
     ("load", [sys.executable, "-m", "pipelines.load"]),
@@ -47,27 +55,46 @@ SHOWN = (
 )
 
 
-def run_steps(env: dict[str, str], steps=STEPS) -> None:
+def run_steps(env: dict[str, str], log: Path, steps=STEPS) -> None:
+    """Each step with its output appended to ``log``; a failed step ends the demo with its exit
+    status, after the end of the log."""
     for name, command in steps:
-        print(f"\n==> demo: {name}", flush=True)
+        print(f"==> demo: {name} …", end=" ", flush=True)
         started = time.monotonic()
-        result = subprocess.run(command, env=env, cwd=REPO_ROOT, check=False)
+        with log.open("a") as out:
+            out.write(f"\n==> demo: {name}: {' '.join(command[1:])}\n")
+            out.flush()
+            result = subprocess.run(
+                command, env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, check=False
+            )
         if result.returncode != 0:
-            raise SystemExit(f"demo: step '{name}' failed (exit {result.returncode}); see above.")
-        print(f"==> demo: {name} done in {time.monotonic() - started:.1f}s", flush=True)
+            print("failed", flush=True)
+            tail = log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+            fail(
+                "\n".join(
+                    [
+                        *tail,
+                        f"demo: step '{name}' failed (exit {result.returncode});"
+                        f" the last lines of its log are above, all of it in {log}.",
+                    ]
+                ),
+                result.returncode,
+            )
+        print(f"done in {time.monotonic() - started:.1f}s", flush=True)
 
 
 def start_clean(paths: Paths) -> None:
     """Remove the previous demo load; refuse a directory holding a load the demo did not write."""
     marker = paths.data_dir / MARKER
     if paths.raw_db.exists() and not marker.exists() and paths.data_dir != DEMO_DATA_DIR:
-        raise SystemExit(
+        fail(
             f"demo: {paths.data_dir} holds a load the demo did not write ({paths.raw_db.name}), and"
             " the demo starts from a clean state. Give it a directory of its own: make demo"
             " DATA_DIR=/some/empty/dir (or leave DATA_DIR unset for data/demo)."
         )
     for path in (paths.raw_db, paths.raw_db.with_name(paths.raw_db.name + ".wal")):
         path.unlink(missing_ok=True)
+    (paths.data_dir / LOG).unlink(missing_ok=True)
     for directory in (paths.pipelines_dir, paths.checks_dir, paths.build_dir):
         shutil.rmtree(directory, ignore_errors=True)
     paths.data_dir.mkdir(parents=True, exist_ok=True)
@@ -114,13 +141,9 @@ def _next_on_duckdb(paths: Paths) -> list[str]:
         f"Warehouse: {paths.warehouse}",
         f"Next, on this warehouse (every command takes DATA_DIR={shown}):",
         f"  make report DATA_DIR={shown}     # the HTML report",
-        f"  make export DATA_DIR={shown}     # every mart as Parquet",
-        f"  make docs DATA_DIR={shown}       # the dbt docs site",
-        f"  make check DATA_DIR={shown}      # the Great Expectations checks again",
-        f"  make build DATA_DIR={shown}      # rebuild the warehouse from the demo's load",
-        f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown}/warehouse.duckdb',"
-        " read_only=True).sql('from marts.efficiency_labels limit 5').show()\"",
-        "  or any BI tool: README, 'Query it from your BI tool'.",
+        f"  make label MODEL={EXAMPLE_MODEL} DATA_DIR={shown}   # a model's label card",
+        f"  make sql DATA_DIR={shown}        # the SQL shell (read-only) on the marts",
+        "  make help                          # every other command; docs/commands.md",
     ]
 
 
@@ -149,7 +172,9 @@ def main() -> None:
         env = {**os.environ, "HF_ENDPOINT": hub.url, "DATA_DIR": str(paths.data_dir)}
         env.pop("HF_TOKEN", None)  # the imitation needs no token; never send a real one to it
         on_spark = os.environ.get("HUBCARBON_ENGINE") == "spark"
-        run_steps(env, SPARK_STEPS if on_spark else STEPS)
+        log = paths.data_dir / LOG
+        print(f"==> demo: the steps' output goes to {log}", flush=True)
+        run_steps(env, log, SPARK_STEPS if on_spark else STEPS)
     print(summary(paths, on_spark))
 
 

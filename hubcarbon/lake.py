@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon import label_history
-from hubcarbon_settings import Paths
+from hubcarbon_settings import Paths, fail
 
 RAW_SCHEMA = "raw_hub"
 # The loader's raw tables, then what each build recorded (which a build reads back).
@@ -97,7 +97,7 @@ def main() -> None:
     try:
         export(paths)
     except LakeError as exc:
-        raise SystemExit(f"lake: {exc}") from None
+        fail(f"lake: {exc}")
 
 
 if __name__ == "__main__":

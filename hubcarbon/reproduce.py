@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ import duckdb
 
 from hubcarbon.warehouse import engine as warehouse_engine
 from hubcarbon.warehouse import run_dbt
-from hubcarbon_settings import DBT_PROJECT_DIR, Paths
+from hubcarbon_settings import DBT_PROJECT_DIR, EXIT_DATA_SAYS_NO, Paths, fail
 
 SELECTION = "+path:models/reproduction"  # the reproduction models and everything they read
 DBT_VARS = "{load_study_seeds: true}"
@@ -312,7 +311,10 @@ def build_study_warehouse(paths: Paths, engine: str = "duckdb") -> Path:
         spark_dir=database,
     )
     if code != 0:
-        raise SystemExit(f"reproduce: dbt build of the study data failed (exit {code}); see above.")
+        fail(
+            f"reproduce: dbt build of the study data failed (exit {code}); see above.",
+            EXIT_DATA_SAYS_NO,
+        )
     return database
 
 
@@ -397,9 +399,10 @@ def main() -> None:
         f" ({time.monotonic() - started:.0f}s; data in {paths.data_dir / 'reproduce'})."
     )
     if failed:
-        sys.exit(
+        fail(
             f"reproduce: {len(failed)} figure(s) outside tolerance: "
-            + ", ".join(row.reference.label for row in failed)
+            + ", ".join(row.reference.label for row in failed),
+            EXIT_DATA_SAYS_NO,
         )
 
 

@@ -30,8 +30,13 @@ import pyarrow.parquet as pq
 import yaml
 
 from hubcarbon import label_history, lake
-from hubcarbon.warehouse import naming_the_raw_writer, run_dbt, write_exports  # shared by both
-from hubcarbon_settings import DBT_PROJECT_DIR, Paths
+from hubcarbon.warehouse import (  # shared by both
+    WarehouseError,
+    naming_the_raw_writer,
+    run_dbt,
+    write_exports,
+)
+from hubcarbon_settings import DBT_PROJECT_DIR, EXIT_DATA_SAYS_NO, Paths
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -43,7 +48,7 @@ MARTS_SCHEMA = "marts"
 DRIVER_MEMORY = os.environ.get("HUBCARBON_SPARK_DRIVER_MEMORY", "4g")
 
 
-class SparkError(Exception):
+class SparkError(WarehouseError):
     """A failure the user can act on; the message says how."""
 
 
@@ -110,7 +115,8 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     if code != 0:
         raise SparkError(
             f"dbt build on Spark failed (exit {code}); dbt's compiled SQL and run results are"
-            f" under {target}."
+            f" under {target}.",
+            EXIT_DATA_SAYS_NO,
         )
     with naming_the_raw_writer(paths.raw_db, RECORD_LOCKED):
         record_labels(paths)

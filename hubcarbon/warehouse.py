@@ -32,7 +32,14 @@ import duckdb
 import yaml
 
 from hubcarbon import label_history
-from hubcarbon_settings import DBT_PROJECT_DIR, WAREHOUSE_STORAGE_VERSION, Paths
+from hubcarbon_settings import (
+    DBT_PROJECT_DIR,
+    EXIT_DATA_SAYS_NO,
+    EXIT_USAGE,
+    WAREHOUSE_STORAGE_VERSION,
+    Paths,
+    fail,
+)
 
 RAW_SCHEMA = "raw_hub"
 MARTS_SCHEMA = "marts"
@@ -48,7 +55,11 @@ def described_raw_tables() -> dict[str, set[str]]:
 
 
 class WarehouseError(Exception):
-    """A failure the user can act on; the message says how."""
+    """A failure the user can act on; the message says how, ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
@@ -119,7 +130,8 @@ def _dbt_build(paths: Paths, new: Path, dbt_args: Sequence[str], project_dir: Pa
         raise WarehouseError(
             f"dbt build failed (exit {code}); the live warehouse {paths.warehouse} is"
             f" untouched. The failed build is kept for inspection at {new}, dbt's"
-            f" compiled SQL and run results under {target}."
+            f" compiled SQL and run results under {target}.",
+            EXIT_DATA_SAYS_NO,  # a data test failed (or a model did): this data makes no warehouse
         )
 
 
@@ -323,7 +335,7 @@ def _refuse_writer(live: Path) -> None:
         if holder := _lock_holder(exc):
             raise WarehouseError(
                 f"{live} is open read-write by {holder}; BI tools must connect read-only"
-                " (README, 'Query it from your BI tool'). Close that connection, then run"
+                " (docs/bi.md). Close that connection, then run"
                 " make build again."
             ) from None
         # Anything else (say, a damaged file) is about to be replaced anyway.
@@ -401,14 +413,14 @@ def engine() -> str:
     """The engine of make's ENGINE (HUBCARBON_ENGINE): duckdb unless told otherwise."""
     name = os.environ.get("HUBCARBON_ENGINE") or "duckdb"
     if name not in ENGINES:
-        raise SystemExit(f"ENGINE={name} is not one of {', '.join(ENGINES)}.")
+        fail(f"ENGINE={name} is not one of {', '.join(ENGINES)}.")
     return name
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     command, *args = list(sys.argv[1:] if argv is None else argv) or [""]
     if command not in ("build", "docs", "export"):
-        raise SystemExit(USAGE)
+        fail(USAGE)
     paths = Paths.writable_from_env(command)
     if engine() == "spark":
         _main_spark(command, args, paths)
@@ -421,20 +433,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif command == "export" and not args:
             export(paths)
         else:
-            raise SystemExit(USAGE)
+            fail(USAGE)
     except WarehouseError as exc:
-        raise SystemExit(f"{command}: {exc}") from None
+        fail(f"{command}: {exc}", exc.code)
 
 
 def _main_spark(command: str, args: Sequence[str], paths: Paths) -> None:
     from hubcarbon import lake, spark  # the optional engine's packages only when asked for
 
     if command == "docs" or (command == "export" and args):
-        raise SystemExit(f"{command}: with ENGINE=spark only build and export run; {USAGE}")
+        fail(f"{command}: with ENGINE=spark only build and export run; {USAGE}")
     try:
         spark.build(paths, args) if command == "build" else spark.export(paths)
-    except (spark.SparkError, lake.LakeError, WarehouseError) as exc:
-        raise SystemExit(f"{command}: {exc}") from None
+    except (lake.LakeError, WarehouseError) as exc:  # a SparkError is a WarehouseError
+        fail(f"{command}: {exc}", getattr(exc, "code", EXIT_USAGE))
 
 
 if __name__ == "__main__":

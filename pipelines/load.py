@@ -34,7 +34,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.pipeline.helpers import pipeline_drop
 
-from hubcarbon_settings import Paths
+from hubcarbon_settings import EXIT_USAGE, Paths
 from pipelines.hf_hub import hf_hub, hf_hub_backfill, history_started, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
@@ -240,18 +240,19 @@ def main(argv: list[str] | None = None) -> int:
         log.info("no HF_TOKEN: loading with the Hub's anonymous rate limits (set it to raise them)")
     try:
         summary = run_load(paths, endpoint, full=args.full)
+    # The Hub or raw.duckdb, not the data, stands in the way: the convention's exit status 2.
     except (HubUnreachable, RawLocked) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     # Raised by dlt's steps, or by DuckDB directly while the backfill is planned.
     except (PipelineStepFailed, duckdb.IOException) as err:
         cause = _root_cause(err)
         if isinstance(cause, HubGaveUp):
             print(f"error: {cause}", file=sys.stderr)
-            return 3
+            return EXIT_USAGE
         if isinstance(cause, httpx2.HTTPStatusError):  # a listing refused (a 4xx, not retried)
             print(f"error: {_refused(cause)}", file=sys.stderr)
-            return 3
+            return EXIT_USAGE
         if _is_lock_conflict(cause):
             print(
                 f"error: another process opened {paths.raw_db} during the load. Nothing is "
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"`make load` (once the file is free) loads it first.\n{cause}",
                 file=sys.stderr,
             )
-            return 2
+            return EXIT_USAGE
         raise
     print("\n".join(summary.lines()))
     return 0

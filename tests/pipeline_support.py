@@ -4,6 +4,7 @@ starting the longest of them early, in a second process, while other tests run."
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hubcarbon_settings import REPO_ROOT
+from hubcarbon_settings import REPO_ROOT, Paths
 
 # What a piped run of `make` does not pass on: the imitation needs no token, and tests read the
 # output as plain text (no forced colour codes).
@@ -85,6 +86,15 @@ class Started:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def copy_of_warehouse(paths: Paths, root: Path) -> Paths:
+    """A data directory under ``root`` holding a copy of ``paths``' warehouse: commands that write
+    beside it (the report, the labels, make clean) leave a shared one, the session's demo, as is."""
+    copy = Paths(root / "data")
+    copy.data_dir.mkdir(parents=True)
+    shutil.copyfile(paths.warehouse, copy.warehouse)
+    return copy
 
 
 def start_module(module: str, data_dir: Path, root: Path, **env: str) -> Started:

@@ -25,7 +25,7 @@ import duckdb
 import jinja2
 import resvg_py
 
-from hubcarbon_settings import Paths
+from hubcarbon_settings import EXIT_DATA_SAYS_NO, EXIT_USAGE, Paths
 
 # (metric as in the marts, name on the card, unit of its value)
 METRICS = (
@@ -36,10 +36,11 @@ METRICS = (
     ("performance_score", "Performance", "score"),
 )
 LETTERS = "ABCDE"
-BOUNDARY_KEYS = ("ab", "bc", "cd", "de")  # a rating above each boundary earns the letter before it
 # The label shown is the marts' efficiency_label; the card says which boundaries that is.
 VARIANT = "consistent"
-VARIANT_TEXT = "consistent variant (CO₂ rated on √index)"
+# The consistent variant rates CO₂ on the square root of (reference grams / model grams), as its
+# boundaries are (docs/method.md#the-efficiency-label-a-e): said in words on the card.
+VARIANT_TEXT = "consistent variant (CO₂ compared on a square-root scale)"
 # EU energy-label colours; the ink keeps the written letter readable on each.
 COLOURS = {
     "A": {"fill": "#00a651", "ink": "#ffffff"},
@@ -70,42 +71,24 @@ inner join marts.fct_model_emissions as emissions on labels.model_id = emissions
 inner join marts.reporting_classification as classification
     on labels.model_id = classification.model_id
 """
-# What a model without a label lacks: its reporting classification and, for a value the
-# warehouse refused or did not count, that value as written and, when quarantined, why (the
-# meaning of its status in the seed the parser and the marts follow).
+# What a model without a label lacks, in the marts' words: its status, the value as written and,
+# when quarantined, why, or the model it inherits its value from and the evidence.
 UNLABELLED_SQL = """
 select
     classification.reporting_level,
-    classification.emissions_status,
+    classification.emissions_status_meaning,
     classification.co2_fields_filled_count,
     coalesce(quarantined.co2_eq_emissions_raw, emissions.co2_eq_emissions_raw) as value_raw,
-    statuses.meaning as quarantine_meaning,
+    quarantined.quarantine_reason_meaning,
     emissions.inherited_from_model_id,
-    emissions.inheritance_evidence
+    emissions.inheritance_evidence_meaning,
+    emissions.is_measured
 from marts.reporting_classification as classification
 left join marts.quarantined_emissions as quarantined
     on classification.model_id = quarantined.model_id
-left join staging.emission_parse_statuses as statuses
-    on quarantined.quarantine_reason = statuses.emissions_parse_status
 left join marts.fct_model_emissions as emissions on classification.model_id = emissions.model_id
 where classification.model_id = ?
 """
-STATUS_REASONS = {
-    "no_claim": "its card has no co2_eq_emissions metadata and no emissions line in its text",
-    "not_reported_placeholder": "its card's co2_eq_emissions holds a placeholder, not a number",
-    "not_reported_empty": "its card's co2_eq_emissions is empty",
-    "not_measured": "its value, {value}, is an exact 0, which means not measured (AutoTrain's 0)",
-    "quarantined": "its value, {value}, cannot be trusted as grams ({reason})",
-    "reported": "it reports {value}, but the warehouse gives it no label of its own",
-    "inherited": "its value, {value}, is inherited from {parent} ({evidence}), and a training run"
-    " is rated once, at its source: make label MODEL={parent}",
-}
-INHERITANCE_EVIDENCE = {
-    "base_model_tag": "its base_model tag names that model, which reports the same grams",
-    "card_base_model": "its card's base_model names that model, which reports the same grams",
-    "sibling_same_base": "an older model of the same base reports the same grams",
-    "name_pattern": "the same repo name but for a repack suffix, and the same grams",
-}
 # The Hub's co2_eq_emissions metadata, as its model-card documentation specifies it: emissions in
 # grams, the other four fields free text. Placeholders in <> are for the author to replace.
 SNIPPET = """\
@@ -122,7 +105,7 @@ co2_eq_emissions:
 class LabelError(Exception):
     """A failure the user can act on; ``code`` is the exit status."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
 
@@ -223,21 +206,19 @@ class Card:
                     "weight": boundary["weight"],
                     "rating": rating,
                     "value": row[f"{metric}_value"],
-                    "bound": _bound(rating, boundary, unit),
+                    "bound": _bound(rating, row[f"{metric}_rating_boundary_value"], boundary, unit),
                 }
             )
         return {"card": card, "metrics": metrics}
 
 
-def _bound(rating: str | None, boundary: dict, unit: str) -> str:
-    """The mart's boundary that the value passed to earn its letter (for E: the one it failed)."""
-    if rating is None:
+def _bound(rating: str | None, value: float | None, boundary: dict, unit: str) -> str:
+    """The boundary the mart names for the rating (``value``): passed to earn A-D, not passed
+    for E."""
+    if rating is None or value is None:
         return ""
     better, worse = (">", "≤") if boundary["is_higher_better"] else ("<", "≥")
-    if rating == "E":
-        return f"{worse} {fmt(boundary['value_boundary_de'], unit)}"
-    value = boundary[f"value_boundary_{BOUNDARY_KEYS[LETTERS.index(rating)]}"]
-    return "" if value is None else f"{better} {fmt(value, unit)}"
+    return f"{worse if rating == 'E' else better} {fmt(value, unit)}"
 
 
 def connect(paths: Paths, command: str) -> duckdb.DuckDBPyConnection:
@@ -305,15 +286,23 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
             "select model_id from marts.dim_models where lower(model_id) = lower(?)", [model_id]
         ).fetchall()
         hint = f" Did you mean {near[0][0]}?" if near else " Check the id (org/name)."
-        return LabelError(f"{model_id} is not a model in {where}.{hint}", code=2)
+        return LabelError(f"{model_id} is not a model in {where}.{hint}")
     row = rows[0]
-    parent = row["inherited_from_model_id"]
-    reason = STATUS_REASONS["inherited" if parent else row["emissions_status"]].format(
-        value=f"“{row['value_raw']}”",
-        reason=row["quarantine_meaning"],
-        parent=parent,
-        evidence=INHERITANCE_EVIDENCE.get(row["inheritance_evidence"], row["inheritance_evidence"]),
-    )
+    parent, written = row["inherited_from_model_id"], f"“{row['value_raw']}”"
+    if parent:
+        reason = (
+            f"its value, {written}, is inherited from {parent}"
+            f" ({row['inheritance_evidence_meaning']}), and a training run is rated once, at its"
+            f" source: make label MODEL={parent}"
+        )
+    else:
+        reason = f"its card holds {row['emissions_status_meaning']}"
+        if row["value_raw"] is not None:
+            reason += f", {written}"
+        if row["quarantine_reason_meaning"]:
+            reason += f" ({row['quarantine_reason_meaning']})"
+        if row["is_measured"]:  # a fact the labels left out: say so rather than guess why
+            reason += ", but the warehouse gives it no label of its own"
     remedy = (
         "If its training was its own, add this block with its own measured grams"
         if parent
@@ -325,7 +314,7 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
         f" {row['co2_fields_filled_count']} of the 5 co2_eq_emissions fields.\n"
         f"{remedy} to the YAML metadata at the top of its README.md (the Hub's co2_eq_emissions"
         " spec):\n\n" + SNIPPET,
-        code=1,
+        code=EXIT_DATA_SAYS_NO,
     )
 
 

@@ -7,7 +7,6 @@ never competes with a build (which swaps in a new file rather than writing the l
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import duckdb
 
 from expectations import headline
 from hubcarbon.report import charts, figures, page
-from hubcarbon_settings import Paths
+from hubcarbon_settings import Paths, fail
 
 
 class ReportError(Exception):
@@ -72,6 +71,6 @@ def main() -> None:
     started = time.monotonic()
     try:
         target = build_report(Paths.writable_from_env("report"))
-    except ReportError as exc:
-        sys.exit(f"report: {exc}")
+    except ReportError as exc:  # a missing, locked or outdated warehouse: the environment's
+        fail(f"report: {exc}")
     print(f"report: {target} written in {time.monotonic() - started:.1f}s; open it in a browser.")

@@ -82,6 +82,7 @@ def line_chart(
     log_y: bool = False,
     y_format: Callable[..., str] | None = None,
     every: int = 1,
+    beneath: str | None = None,
 ) -> str:
     """One line per series; each series is indexed by month (a string such as '2022-03').
 
@@ -90,6 +91,8 @@ def line_chart(
     and n on hover (an SVG <title>: browsers show it without a script).
     The x axis is the calendar: a period without data is a gap in its line, not a skipped tick.
     ``every``: months per period (3 for series indexed by the first month of each quarter).
+    ``beneath``: a series drawn wide and light under the others, so that where one of them
+    coincides with it (a part that is all of the whole, for some months) both stay visible.
     """
     show = (lambda v: f"{v:.1%}") if percent else (y_format or "{:g}".format)
     tips: list[str] = []
@@ -106,7 +109,17 @@ def line_chart(
                 index=[_month_number(m) for m in s.index],
             ).reindex(range(first, last + 1, every))
             solid = points["value"].where(points["n"] >= FEW)
-            ax.plot(points.index, solid.to_numpy(), linewidth=1.5, color=colour, label=name)
+            under = name == beneath
+            ax.plot(
+                points.index,
+                solid.to_numpy(),
+                linewidth=5 if under else 1.5,
+                alpha=0.4 if under else 1.0,
+                zorder=1 if under else 2,
+                color=colour,
+                label=name,
+                gid="line-" + re.sub(r"\W+", "-", name.lower()),  # for readers of the SVG
+            )
             for month, value, n in points.dropna().itertuples():
                 few |= n < FEW
                 ax.plot(

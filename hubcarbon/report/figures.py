@@ -187,6 +187,7 @@ def median_per_month(con) -> Figure:
             n_of="reporting models",
             log_y=True,
             y_format=charts.grams,
+            beneath="All reporters",  # a month without AutoTrain reporters: one line, twice
         ),
     )
 
@@ -323,11 +324,8 @@ def _html_table(header: list[str], rows: list[tuple[str, ...]]) -> str:
 
 
 def reporting_levels(con) -> Figure:
-    frame = _df(
-        con,
-        "select reporting_level, count(*) as n from marts.reporting_classification group by all",
-    )
-    counts = frame.set_index("reporting_level")["n"]
+    levels = headline.read(con).get("reporting_level", {})  # counted once, in headline_figures
+    counts = pd.Series(levels, dtype="int64")
     # The levels' own order (least to most), then anything the classification may add later.
     order = [level for level in headline.REPORTING_LEVELS if level in counts.index]
     counts = counts.reindex(order + sorted(set(counts.index) - set(order)))
@@ -361,9 +359,9 @@ def label_distribution(con) -> Figure:
         "classifications",
         "Carbon-efficiency label: training runs per label, both variants",
         "A is the most efficient; the label is relative to the reporting population (study's"
-        " final weights). Chart: the consistent variant (CO\u2082 rated in sqrt space, the"
-        " default); table: both variants side by side, the study's variant rating CO\u2082 as its"
-        " code did. One label per training run: inherited values are rated at their source.",
+        " final weights). Chart: the consistent variant (CO\u2082 compared on a square-root scale,"
+        " the default); table: both variants side by side, the study's variant rating CO\u2082 as"
+        " its code did. One label per training run: inherited values are rated at their source.",
         int(counts.sum()),
         charts.bar_chart(
             "cls-labels",
@@ -443,8 +441,16 @@ CHANGE_COLUMNS = {
     "models_restored": "restored",
 }
 NO_CHANGE = (
-    "No change observed yet: the first load is the baseline, each later make load an observation."
+    "No change observed: every claim is as the first load, the baseline, saw it ({baseline})."
+    " A change shows once a later make load observes one; a warehouse built from a single load,"
+    " as the demo's is, has none to show."
 )
+
+
+def _no_change(con) -> str:
+    """Why the history shows nothing: what the baseline is, and when it was observed."""
+    (baseline,) = con.execute("select min(valid_from) from marts.emission_claim_history").fetchone()
+    return NO_CHANGE.format(baseline="no load yet" if baseline is None else f"{baseline:%Y-%m-%d}")
 
 
 def _observed_claimants(con) -> int:
@@ -462,7 +468,7 @@ def observed_changes(con) -> Figure:
         + " from marts.rq1_reporting_observed_monthly order by month",
     ).set_index("month")
     if frame.empty:
-        body = _html_table(["observed changes"], [(NO_CHANGE,)])
+        body = _html_table(["observed changes"], [(_no_change(con),)])
     else:
         series = {label: frame[column] for column, label in CHANGE_COLUMNS.items()}
         total = frame.sum(axis=1)
@@ -501,7 +507,7 @@ def largest_corrections(con) -> Figure:
             f"\u00d7{r.ratio:g}",
         )
         for r in frame.itertuples()
-    ] or [(NO_CHANGE, DASH, DASH, DASH, DASH)]
+    ] or [(_no_change(con), DASH, DASH, DASH, DASH)]
     return Figure(
         "hist-corrections",
         "history",

@@ -162,9 +162,9 @@ def test_a_record_interrupted_after_its_extract_is_finished_and_the_next_one_kep
 
 
 def test_the_readmes_history_queries_answer_on_three_loads(scenario: Scenario) -> None:
-    """The README's two examples: who corrected their value and by how much, who stopped."""
-    section = (REPO_ROOT / "README.md").read_text().split("### The Hub's history")[1]
-    corrected, stopped = re.findall(r"```sql\n(.*?)```", section.split("\n### ")[0], re.S)
+    """docs/history.md's two examples: who corrected their value and by how much, who stopped."""
+    page = (REPO_ROOT / "docs" / "history.md").read_text()
+    corrected, stopped = re.findall(r"```sql\n(.*?)```", page, re.S)
     with duckdb.connect(str(scenario.steady / "warehouse.duckdb"), read_only=True) as con:
         fixes = con.execute(corrected).fetchall()
         gone = con.execute(stopped).fetchall()
@@ -187,7 +187,7 @@ def test_a_raw_file_loaded_before_the_history_gets_its_baseline_from_its_next_lo
         # The history's table, dropped by dlt from raw.duckdb, its schema and its state.
         pipeline_drop(load.make_pipeline(Paths(data_dir)), resources=["model_claims"])()
         refused = run_module("hubcarbon.warehouse build", data_dir)
-        assert refused.returncode == 1, refused.stderr[-3000:]
+        assert refused.returncode == 2, refused.stderr[-3000:]
         assert "lacks raw_hub.model_claim_observations" in refused.stderr
         assert "Run make load (with the same DATA_DIR" in refused.stderr
         assert not (data_dir / "warehouse.duckdb").exists()
@@ -235,7 +235,7 @@ def test_a_writer_holding_raw_when_the_build_records_its_labels_is_named(
         assert building.process.poll() is None, "the build ended before the writer held raw"
         done = building.wait(BUILD_TIMEOUT_S)
     stderr = done.stderr
-    assert done.returncode == 1, stderr[-3000:]
+    assert done.returncode == 2, stderr[-3000:]
     assert f"raw.duckdb is locked by PID {writer.pid} (a running make load?)" in stderr
     assert f"the live warehouse {paths.warehouse} is untouched" in stderr
     assert "let it finish, then run make build again" in stderr and "Traceback" not in stderr

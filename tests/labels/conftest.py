@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 from browser import Browser, require_chromium
 from labels_support import Labelled, records
-from pipeline_support import run_module
+from pipeline_support import copy_of_warehouse, run_module
 
 from hubcarbon_settings import REPO_ROOT, Paths
 
 
 @pytest.fixture(scope="session")
-def labelled(demo_warehouse: Paths) -> Labelled:
-    """make label for the most downloaded labelled model, then make labels over a stale card."""
+def labelled(demo_warehouse: Paths, tmp_path_factory: pytest.TempPathFactory) -> Labelled:
+    """make label for the most downloaded labelled model, then make labels over a stale card, on a
+    copy of the demo's warehouse (the session's demo is read, never written)."""
+    demo_warehouse = copy_of_warehouse(demo_warehouse, tmp_path_factory.mktemp("labels"))
     (example,) = records(
         demo_warehouse,
         "select model_id from marts.efficiency_labels"

@@ -86,6 +86,51 @@ def test_the_card_shows_the_marts_letter_grams_and_ratings(labelled: Labelled) -
         assert f"own variant rates it {row['efficiency_label_paper']}" in text
 
 
+def test_the_card_names_the_reference_model_except_its_own_and_speaks_in_words(
+    labelled: Labelled,
+) -> None:
+    ((reference,),) = (
+        r.values()
+        for r in records(
+            labelled.paths,
+            "select distinct reference_model_id from marts.efficiency_label_boundaries"
+            " where label_variant = 'consistent' and valid_to is null",
+        )
+    )
+    ((other,),) = (
+        r.values()
+        for r in records(
+            labelled.paths,
+            "select model_id from marts.efficiency_labels where model_id <> ? order by 1 limit 1",
+            [reference],
+        )
+    )
+    own, others = (card_file(labelled, m, ".svg").read_text() for m in (reference, other))
+    assert "This is the reference model the ratings compare with" in own
+    assert f"reference model, {reference}" not in own
+    assert f"Ratings compare with the reference model, {reference}" in others
+    for svg in (own, others):
+        assert "√" not in svg and "index" not in svg  # words, not the method's symbols
+
+
+def test_each_rating_shows_the_boundary_the_mart_names_for_it(labelled: Labelled) -> None:
+    (row,) = records(
+        labelled.paths,
+        "select * from marts.efficiency_labels where model_id = ?",
+        [labelled.example],
+    )
+    card = ET.parse(card_file(labelled, labelled.example, ".svg")).getroot()
+    texts = ["".join(t.itertext()) for t in card.iter(f"{SVG}text")]
+    bounds = [text for text in texts if re.match(r"[<>≤≥] ", text)]
+    rated = [m for m in METRICS if row[f"{m}_rating"] is not None]
+    assert len(bounds) == len(rated)
+    for metric, bound in zip(rated, bounds, strict=True):
+        shown = float(re.match(r"[<>≤≥] ([0-9.,]+)", bound)[1].replace(",", ""))
+        value = row[f"{metric}_rating_boundary_value"]
+        scale = value / shown  # the unit prefix: 1, 1e3, 1e6 ...
+        assert min(abs(scale / 10**k - 1) for k in range(-3, 13, 3)) < 5e-3, (metric, bound, value)
+
+
 def test_one_model_gets_a_png_and_the_markdown_line(labelled: Labelled) -> None:
     png = card_file(labelled, labelled.example, ".png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -140,7 +185,7 @@ def test_make_labels_removes_cards_of_models_without_a_label(labelled: Labelled)
 @pytest.mark.parametrize(
     ("which", "reason"),
     [
-        ("c.emissions_status = 'no_claim'", "has no co2_eq_emissions metadata"),
+        ("c.emissions_status = 'no_claim'", "holds no co2_eq_emissions metadata"),
         ("c.emissions_status = 'not_reported_placeholder'", "holds a placeholder"),
         ("c.emissions_status = 'not_measured'", "which means not measured"),
         ("c.emissions_status = 'quarantined'", "cannot be trusted as grams"),
@@ -150,17 +195,16 @@ def test_make_labels_removes_cards_of_models_without_a_label(labelled: Labelled)
 def test_a_model_without_a_label_gets_why_and_the_snippet(
     labelled: Labelled, which: str, reason: str
 ) -> None:
-    ((model_id, level, filled, raw, parent, meaning),) = (
+    ((model_id, level, filled, raw, parent, meaning, why),) = (
         r.values()
         for r in records(
             labelled.paths,
             "select c.model_id, c.reporting_level, c.co2_fields_filled_count,"
             " coalesce(q.co2_eq_emissions_raw, e.co2_eq_emissions_raw) as raw,"
-            " e.inherited_from_model_id as parent, s.meaning"
+            " e.inherited_from_model_id as parent, q.quarantine_reason_meaning,"
+            " coalesce(e.inheritance_evidence_meaning, c.emissions_status_meaning)"
             " from marts.reporting_classification as c"
             " left join marts.quarantined_emissions as q using (model_id)"
-            " left join staging.emission_parse_statuses as s"
-            "  on q.quarantine_reason = s.emissions_parse_status"
             " left join marts.fct_model_emissions as e using (model_id)"
             f" where {which} order by c.model_id limit 1",
         )
@@ -169,9 +213,10 @@ def test_a_model_without_a_label_gets_why_and_the_snippet(
     assert done.returncode == 1
     assert f"{model_id} has no efficiency label: " in done.stderr
     assert reason in done.stderr
+    assert why in done.stderr  # the marts' words, not the card's own
     if raw is not None:
         assert f"“{raw}”" in done.stderr
-    if meaning is not None:  # why a quarantined value is refused, as the parse-status seed says
+    if meaning is not None:  # why a quarantined value is refused, as its mart says
         assert f"({meaning})" in done.stderr
     if parent is not None:  # where the label is: the model the value comes from
         assert f"make label MODEL={parent}" in done.stderr

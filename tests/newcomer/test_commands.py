@@ -138,14 +138,16 @@ def test_after_the_demo_a_missing_warehouse_points_at_the_demos(
 
 
 def test_the_demo_starts_clean_and_leaves_other_loads_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(demo, "DEMO_DATA_DIR", tmp_path / "elsewhere")
     paths = Paths(tmp_path / "data")
     paths.pipelines_dir.mkdir(parents=True)
     paths.raw_db.write_text("a real load")
-    with pytest.raises(SystemExit, match="holds a load the demo did not write"):
+    with pytest.raises(SystemExit) as refused:
         demo.start_clean(paths)
+    assert refused.value.code == 2  # the directory given, not the data, stands in the way
+    assert "holds a load the demo did not write" in capsys.readouterr().err
     assert paths.raw_db.read_text() == "a real load"
 
     (paths.data_dir / demo.MARKER).touch()  # a directory the demo wrote before

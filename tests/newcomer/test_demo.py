@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from hubcarbon import demo
 from hubcarbon_settings import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
@@ -24,5 +25,17 @@ def test_the_demo_prints_the_summary_the_readme_states(demo_run) -> None:
         assert line in printed, f"README line not in the demo's summary: {line!r}"
     assert "\x1b[" not in done.stdout + done.stderr, "colour codes in piped output"
     shown = str(demo_run.paths.data_dir)  # outside the repository: shown in full
-    for command in ("report", "export", "docs", "check", "build"):
+    for command in ("report", f"label MODEL={demo.EXAMPLE_MODEL}", "sql"):
         assert f"  make {command} DATA_DIR={shown}" in done.stdout
+
+
+def test_the_demo_prints_progress_and_keeps_the_steps_output_in_a_named_log(demo_run) -> None:
+    """dbt's line per model and test, dlt's progress: in the log the output names, not on screen."""
+    log = demo_run.paths.data_dir / demo.LOG
+    assert f"the steps' output goes to {log}" in demo_run.done.stdout
+    for step in ("load", "build", "check"):
+        assert re.search(rf"^==> demo: {step} … done in [0-9.]+s$", demo_run.done.stdout, re.M)
+    logged = log.read_text()
+    assert "Completed successfully" in logged  # dbt's end of build, kept for whoever needs it
+    assert "Completed successfully" not in demo_run.done.stdout
+    assert len(demo_run.done.stdout.splitlines()) < 40, demo_run.done.stdout

@@ -118,3 +118,20 @@ def test_median_axis_is_labelled_below_the_lowest_median(page: str, demo_warehou
     labels = tick_labels(chart(page, "rq2-median-month"), "y")
     grams = [float(value) * UNITS[unit] for value, unit in (label.split() for label in labels)]
     assert min(grams) <= lowest, f"no tick label at or below {lowest} g: {labels}"
+
+
+def test_the_all_reporters_median_stays_visible_under_a_line_that_coincides_with_it(
+    page: str,
+) -> None:
+    svg = chart(page, "rq2-median-month")
+    lines = [g for g in svg.iterfind(".//svg:g[@id]", NS) if "-line-" in g.get("id")]
+    width = {
+        g.get("id").split("-line-")[1]: float(
+            re.search(r"stroke-width: ([\d.]+)", g.find("svg:path", NS).get("style"))[1]
+        )
+        for g in lines
+    }
+    assert set(width) == {"all-reporters", "autotrain", "not-autotrain"}
+    # Wider than the others by more than a line on either side, and drawn first: beneath them.
+    assert width["all-reporters"] >= 2 * max(width["autotrain"], width["not-autotrain"]) + 1
+    assert lines[0].get("id").endswith("-line-all-reporters")

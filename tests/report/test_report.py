@@ -111,12 +111,22 @@ def test_ids_are_unique_across_the_inline_charts(report_page: Path) -> None:
 
 
 def test_rendering_leaves_the_warehouse_untouched(
-    demo_warehouse: Paths, warehouse_digest: str, report_page: Path
+    reported: Paths, warehouse_digest: str, report_page: Path
 ) -> None:
-    assert digest(demo_warehouse.warehouse) == warehouse_digest
+    assert digest(reported.warehouse) == warehouse_digest
 
 
 def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="make build"):
         build_report(Paths(tmp_path / "empty"))
     assert not (tmp_path / "empty" / "report").exists()
+
+
+def test_an_empty_history_says_why(figures: dict[str, dict], demo_warehouse: Paths) -> None:
+    baseline = scalar(demo_warehouse, "select min(valid_from) from marts.emission_claim_history")
+    assert scalar(demo_warehouse, "select count(*) from marts.emission_changes") == 0
+    for fig_id in ("hist-changes-month", "hist-corrections"):
+        text = figures[fig_id]["text"]
+        assert "No change observed" in text, fig_id
+        assert f"the baseline, saw it ({baseline:%Y-%m-%d})" in text, fig_id
+        assert "built from a single load" in text, fig_id

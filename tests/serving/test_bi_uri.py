@@ -1,4 +1,4 @@
-"""The README's Superset URI, through duckdb-engine as Superset opens it (a fresh connection per
+"""docs/bi.md's Superset URI, through duckdb-engine as Superset opens it (a fresh connection per
 query): it reads while another process holds the file, and the query after a rebuild sees the new
 build with no reconnect. Without `access_mode=read_only`, the same query fails."""
 
@@ -17,7 +17,7 @@ from hubcarbon_settings import REPO_ROOT, Paths
 PLACEHOLDER = "/absolute/path/to/data/warehouse.duckdb"
 URI = re.search(
     rf"```text\n(duckdb:///{re.escape(PLACEHOLDER)}\?\S+)\n```",
-    (REPO_ROOT / "README.md").read_text(encoding="utf-8"),
+    (REPO_ROOT / "docs" / "bi.md").read_text(encoding="utf-8"),
 )
 
 
@@ -33,7 +33,7 @@ def count(path: Path, uri: str) -> int:
 def test_readme_uri_reads_beside_a_reader_and_sees_the_next_build(
     clone: Paths, project: Path
 ) -> None:
-    assert URI, "the README gives the Superset URI in a ```text block"
+    assert URI, "docs/bi.md gives the Superset URI in a ```text block"
     load_raw(clone, MODELS_V2)
     with hold(clone.warehouse):  # a notebook, `make report` or another tool
         assert count(clone.warehouse, URI[1]) == len(MODELS_V1)

@@ -1,4 +1,4 @@
-"""The warehouse opens read-only in the oldest DuckDB the project promises (see the README)."""
+"""The warehouse opens read-only in the oldest DuckDB the project promises (see docs/bi.md)."""
 
 from __future__ import annotations
 

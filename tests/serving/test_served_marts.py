@@ -1,5 +1,5 @@
 """The project's own marts, built by the real pipeline, as BI tools see them: described, answering
-the SQL of the README, and read alike by the oldest supported DuckDB."""
+the SQL of docs/bi.md, and read alike by the oldest supported DuckDB."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hubcarbon_settings import REPO_ROOT, Paths
 
 # The five questions' SQL (the history's examples, which a single load cannot answer, are run by
 # tests/history on three loads).
-FIVE_QUESTIONS = (REPO_ROOT / "README.md").read_text().split("### Five questions")[1]
+FIVE_QUESTIONS = (REPO_ROOT / "docs" / "bi.md").read_text().split("## Five questions")[1]
 BI_QUERIES = re.findall(r"```sql\n(.*?)```", FIVE_QUESTIONS, re.S)
 
 

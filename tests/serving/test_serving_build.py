@@ -101,5 +101,5 @@ def test_cli_without_raw_data_says_what_to_run(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "does not exist: run make load, then make build" in result.stderr

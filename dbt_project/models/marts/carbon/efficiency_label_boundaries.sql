@@ -11,11 +11,13 @@
 ] %}
 with
 
+-- The population efficiency_labels rates: each training run once, an inherited value at its
+-- source only. Percentiles over any other population would not be the boundaries in use.
 measured as (
 
     select *
     from {{ ref('fct_model_emissions') }}
-    where is_measured
+    where is_measured and not emission_value_inherited
 
 ),
 

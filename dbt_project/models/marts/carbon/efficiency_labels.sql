@@ -20,22 +20,42 @@ labels as (
 
 ),
 
+-- This build's boundaries of the default (consistent) variant, one row per metric.
+boundaries as (
+
+    select *
+    from {{ ref('efficiency_label_boundaries') }}
+    where label_variant = 'consistent' and valid_to is null
+
+),
+
 final as (
 
     select
-        rated_id as model_id,
+        labels.rated_id as model_id,
         {% for m in var('efficiency_label_metrics') -%}
-        {{ m.metric }}_value,
-        {{ m.metric }}_index,
-        substr('ABCDE', {{ m.metric }}_rating_paper + 1, 1) as {{ m.metric }}_rating_paper,
-        substr('ABCDE', {{ m.metric }}_rating_consistent + 1, 1) as {{ m.metric }}_rating,
+        labels.{{ m.metric }}_value,
+        labels.{{ m.metric }}_index,
+        substr('ABCDE', labels.{{ m.metric }}_rating_paper + 1, 1) as {{ m.metric }}_rating_paper,
+        substr('ABCDE', labels.{{ m.metric }}_rating_consistent + 1, 1) as {{ m.metric }}_rating,
+        -- The boundary the value passed to earn its rating (A: a-b, ... D: d-e), or for E the d-e
+        -- boundary it did not pass, in the metric's units: what a label card shows beside it.
+        case labels.{{ m.metric }}_rating_consistent
+            when 0 then boundaries_{{ m.metric }}.value_boundary_ab
+            when 1 then boundaries_{{ m.metric }}.value_boundary_bc
+            when 2 then boundaries_{{ m.metric }}.value_boundary_cd
+            when 3 then boundaries_{{ m.metric }}.value_boundary_de
+            when 4 then boundaries_{{ m.metric }}.value_boundary_de
+        end as {{ m.metric }}_rating_boundary_value,
         {% endfor -%}
-        compound_score_paper,
-        compound_score_consistent,
-        label_paper as efficiency_label_paper,
-        label_consistent as efficiency_label
+        labels.compound_score_paper,
+        labels.compound_score_consistent,
+        labels.label_paper as efficiency_label_paper,
+        labels.label_consistent as efficiency_label
     from labels
-
+    {% for m in var('efficiency_label_metrics') -%}
+    left join boundaries as boundaries_{{ m.metric }} on boundaries_{{ m.metric }}.metric = '{{ m.metric }}'
+    {% endfor %}
 )
 
 select * from final

@@ -37,6 +37,7 @@ final as (
         coalesce(deduplicated.emission_value_inherited, false) as emission_value_inherited,
         deduplicated.inherited_from_model_id,
         deduplicated.inheritance_evidence,
+        evidences.meaning as inheritance_evidence_meaning,
 
         ---------- context
         coalesce(contexts.emissions_source, 'Not Specified') as emissions_source,
@@ -95,6 +96,8 @@ final as (
         on parsed.model_id = performance.model_id
     left join {{ ref('int_model_emissions_deduplicated') }} as deduplicated
         on parsed.model_id = deduplicated.model_id
+    left join {{ ref('inheritance_evidences') }} as evidences
+        on deduplicated.inheritance_evidence = evidences.inheritance_evidence
 
 )
 

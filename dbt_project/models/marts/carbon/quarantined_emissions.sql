@@ -9,7 +9,8 @@ select
     parsed.emissions_unit,
     parsed.co2_eq_emissions_g,
     parsed.emissions_origin,
-    parsed.emissions_parse_status as quarantine_reason
+    parsed.emissions_parse_status as quarantine_reason,
+    statuses.meaning as quarantine_reason_meaning
 from {{ ref('int_model_emissions_parsed_to_grams') }} as parsed
 inner join {{ ref('emission_parse_statuses') }} as statuses
     on parsed.emissions_parse_status = statuses.emissions_parse_status

@@ -49,4 +49,9 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    -- The status in words; a status missing from the seed is a null, which a test fails.
+    statuses.meaning as emissions_status_meaning
+from final
+left join {{ ref('emission_statuses') }} as statuses on final.emissions_status = statuses.emissions_status
