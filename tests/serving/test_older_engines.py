@@ -18,7 +18,7 @@ from older_engines import (
     side_env,
 )
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import Paths
 
 

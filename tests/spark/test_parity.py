@@ -23,7 +23,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from hubcarbon import label_history, spark
+from hubcarbon import label_history
+from hubcarbon.engines import spark
 
 MARTS = spark.MARTS_SCHEMA
 RELATIVE = 1e-9
@@ -154,12 +155,16 @@ def test_both_engines_record_the_same_labels_in_raw(parity_builds) -> None:
     """`make build ENGINE=spark` records its labels and boundaries in raw.duckdb (raw_builds) as
     DuckDB's build does: the same rows for the newest load, which later builds' history reads."""
 
+    with duckdb.connect(str(parity_builds.duckdb.warehouse), read_only=True) as con:
+        ((newest,),) = con.execute(label_history.BUILD_INFO).fetchall()
+
     def recorded(raw_db) -> dict[str, pa.Table]:
         with duckdb.connect(str(raw_db), read_only=True) as con:
             return {
                 table: con.sql(
                     f"select * exclude (_dlt_load_id, _dlt_id) from raw_builds.{table}"
-                    f" where load_id = ({label_history.NEWEST_LOAD})"
+                    " where load_id = $newest",
+                    params={"newest": newest},
                 ).to_arrow_table()
                 for table in label_history.TABLES
             }
