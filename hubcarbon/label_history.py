@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import dlt
 import duckdb
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
+from hubcarbon.steps import Rows
 from hubcarbon_settings import Paths
 
 # As the loader's pipelines/.dlt/config.toml: no telemetry, no INFO noise.
@@ -64,8 +64,8 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], dict[str, dict[str, Any]]]] = {
         ),
     ),
 }
-# Portable SQL: the same queries read DuckDB's warehouse and Spark's (hubcarbon.spark).
-NEWEST_LOAD = "select max(load_id) from raw_hub._dlt_loads where status = 0"
+# Portable SQL: the same queries read every engine's warehouse (hubcarbon.engines).
+BUILD_INFO = "select load_id from marts.build_info"  # the newest load the build read
 TABLES = tuple(_TABLES)
 
 
@@ -121,19 +121,13 @@ def ensure_tables(paths: Paths) -> None:
         _run(paths, {name: [dlt.mark.materialize_table_schema()] for name in _TABLES})
 
 
-def record(paths: Paths, warehouse: Path) -> None:
-    """Record the labels and boundaries of the freshly built DuckDB `warehouse` in raw."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        (load_id,) = con.execute(NEWEST_LOAD).fetchone()
-        tables = {name: _rows(con.execute(query(name))) for name in TABLES}
-    store(paths, load_id, tables)
+def record(paths: Paths, rows: Rows) -> None:
+    """Record the labels and boundaries of a freshly built warehouse, read by `rows` (an
+    engine's reader), in raw, keyed by the newest load the build read."""
+    (info,) = rows(BUILD_INFO)
+    store(paths, info["load_id"], {name: rows(query(name)) for name in TABLES})
 
 
 def store(paths: Paths, load_id: str, tables: dict[str, list[dict[str, Any]]]) -> None:
     """Record a build's rows of each table (``query``), keyed by the newest load it read."""
     _run(paths, {name: [{"load_id": load_id, **r} for r in rows] for name, rows in tables.items()})
-
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

@@ -19,14 +19,14 @@ from pathlib import Path
 import duckdb
 
 from hubcarbon import label_history
+from hubcarbon.steps import RAW_SCHEMA, WarehouseError
 from hubcarbon_settings import Paths, fail
 
-RAW_SCHEMA = "raw_hub"
 # The loader's raw tables, then what each build recorded (which a build reads back).
 SCHEMAS = (RAW_SCHEMA, label_history.DATASET)
 
 
-class LakeError(Exception):
+class LakeError(WarehouseError):
     """A failure the user can act on; the message says how."""
 
 

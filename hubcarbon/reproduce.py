@@ -18,15 +18,13 @@ the references the build is compared with, never its inputs.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from hubcarbon import engines
+from hubcarbon.steps import run_dbt
 from hubcarbon.warehouse import engine as warehouse_engine
-from hubcarbon.warehouse import run_dbt
 from hubcarbon_settings import DBT_PROJECT_DIR, EXIT_DATA_SAYS_NO, Paths, fail
 
 SELECTION = "+path:models/reproduction"  # the reproduction models and everything they read
@@ -283,17 +281,11 @@ class Row:
         return abs(self.ours - self.reference.study) <= self.reference.tolerance + 1e-9
 
 
-def build_study_warehouse(paths: Paths, engine: str = "duckdb") -> Path:
-    """Build the study's seeds and the reproduction models with dbt into a database of their own:
-    ``reproduce/study.duckdb``, or on Spark the metastore and tables under ``reproduce/spark``."""
+def build_study_warehouse(paths: Paths, engine: engines.Engine) -> Path:
+    """Build the study's seeds and the reproduction models with dbt into a warehouse of their own,
+    ``reproduce/study`` (DuckDB: ``study.duckdb``; Spark: a metastore and tables there)."""
     workdir = paths.data_dir / "reproduce"
-    workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / ("spark" if engine == "spark" else "study.duckdb")
-    if engine == "spark":
-        shutil.rmtree(database, ignore_errors=True)
-    for stale in (database, database.with_name(database.name + ".wal")):
-        if stale.is_file():
-            stale.unlink()
+    location = engine.scratch(workdir, "study")
     # Own target and log paths: other dbt runs in the project directory must not share them.
     # Cautious: a test runs only when every model it reads is built (a relationship from an
     # intermediate model to a shared seed is not the reproduction's to run).
@@ -304,31 +296,23 @@ def build_study_warehouse(paths: Paths, engine: str = "duckdb") -> Path:
     os.environ.setdefault("PYTHONWARNINGS", "ignore:Column 0 has no name")
     code = run_dbt(
         ["build", *args],
-        None if engine == "spark" else database,
+        engine.dbt_environment(location),
         paths.data_dir,
         DBT_PROJECT_DIR,
         target=str(workdir / "target"),
-        spark_dir=database,
     )
     if code != 0:
         fail(
             f"reproduce: dbt build of the study data failed (exit {code}); see above.",
             EXIT_DATA_SAYS_NO,
         )
-    return database
+    return location
 
 
-def compare(database: Path, engine: str = "duckdb") -> list[Row]:
-    query = "select figure, item, figure_value, n from reproduction.repro_figures"
-    if engine == "spark":
-        from hubcarbon import spark
-
-        with spark.session(database) as session:
-            rows = [tuple(row) for row in session.sql(query).collect()]
-    else:
-        with duckdb.connect(str(database), read_only=True) as con:
-            rows = con.execute(query).fetchall()
-    ours = {(figure, item): (value, n) for figure, item, value, n in rows}
+def compare(location: Path, engine: engines.Engine) -> list[Row]:
+    with engine.reader(location) as rows:
+        found = rows("select figure, item, figure_value, n from reproduction.repro_figures")
+    ours = {(row["figure"], row["item"]): (row["figure_value"], row["n"]) for row in found}
     return [Row(ref, *ours.get((ref.figure, ref.item), (None, None))) for ref in REFERENCES]
 
 
@@ -389,7 +373,7 @@ def main() -> None:
     print(
         "reproduce: building the study's published data with the project's dbt logic …", flush=True
     )
-    engine = warehouse_engine()
+    engine = engines.load(warehouse_engine())
     rows = compare(build_study_warehouse(paths, engine), engine)
     print()
     print(render(rows))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hubcarbon.warehouse import SOURCES_FILE
-from hubcarbon.warehouse import described_raw_tables as described
+from hubcarbon.steps import SOURCES_FILE
+from hubcarbon.steps import described_raw_tables as described
 
 __all__ = ["SOURCES_FILE", "columns_of", "described"]
 

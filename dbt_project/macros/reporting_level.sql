@@ -21,7 +21,7 @@
 {% macro has_optimization_tag(tags) -%}
     coalesce(
         {%- for tag in var('optimization_tags') %}
-        array_contains({{ tags }}, '{{ tag }}'){{ ' or' if not loop.last }}
+        {{ hubcarbon.list_contains(tags, "'" ~ tag ~ "'") }}{{ ' or' if not loop.last }}
         {%- endfor %}, false
     )
 {%- endmacro %}

@@ -248,9 +248,7 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
             [VARIANT],
         )
     }
-    # When the data was loaded: dlt's newest completed load, copied into the warehouse with raw_hub.
-    loaded = con.execute("select max(inserted_at) from raw_hub._dlt_loads where status = 0")
-    loaded_at = loaded.fetchone()[0]
+    (loaded_at,) = con.execute("select loaded_at from marts.build_info").fetchone()
     loaded_on = "at an unknown date" if loaded_at is None else f"{loaded_at:%Y-%m-%d}"
     where = "" if model_ids is None else "where labels.model_id in (select unnest(?))"
     rows = _records(

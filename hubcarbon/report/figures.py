@@ -544,6 +544,6 @@ FIGURES: tuple[FigureFn, ...] = (
 
 
 def loaded_at(con) -> pd.Timestamp | None:
-    """When the data shown was loaded: dlt's newest completed load, copied with raw_hub."""
-    row = con.execute("select max(inserted_at) from raw_hub._dlt_loads where status = 0").fetchone()
-    return None if row[0] is None else pd.Timestamp(row[0])
+    """When the data shown was loaded (the load the warehouse's build read)."""
+    (loaded,) = con.execute("select loaded_at from marts.build_info").fetchone()
+    return None if loaded is None else pd.Timestamp(loaded)

@@ -76,6 +76,23 @@ def dbt_fixture_build(started_early: dict[str, Started]) -> Started:
     return started_early["dbt_fixture_build"]
 
 
+@starts_early("spark_compile")
+def start_spark_compile(tmp_path_factory: pytest.TempPathFactory) -> Started:
+    """Every model, the reproduction's included, compiled for Spark (test_portable_sql.py): no
+    connection, no Java; meanwhile the DuckDB build compiles the same models for DuckDB."""
+    work_dir = tmp_path_factory.mktemp("compile-spark")
+    command = [str(Path(sys.executable).with_name("dbt")), "compile", "--target", "spark"]
+    command += ["--select", "resource_type:model", "--no-populate-cache", "--quiet"]
+    command += ["--vars", "{load_study_seeds: true}"]
+    env = Warehouse(work_dir / "unused.duckdb", work_dir).env()
+    return Started.start(command, work_dir, DBT_PROJECT_DIR, env)
+
+
+@pytest.fixture(scope="session")
+def spark_compile(started_early: dict[str, Started]) -> Started:
+    return started_early["spark_compile"]
+
+
 @pytest.fixture(scope="session")
 def warehouse(dbt_fixture_build: Started) -> Warehouse:
     """The build, once it has passed."""

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -159,17 +160,18 @@ def test_a_load_job_run_again_after_a_kill_writes_its_rows_once(table, baseline,
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
-def _token_leaks(data_dir: Path, token: str) -> list[str]:
-    """Everywhere `token` is stored under DATA_DIR: the bytes of every file; every text column of
-    every table of raw.duckdb, searched with SQL (DuckDB compresses what it stores, so its file's
-    bytes prove nothing); and dlt's state rows, decoded (stored zlib-compressed, in base64)."""
-    files = [p for p in data_dir.rglob("*") if p.is_file()]
+def _token_leaks(data_dir: Path, token: str, *elsewhere: Path) -> list[str]:
+    """Everywhere `token` is stored under DATA_DIR and the directories `elsewhere` (the load's
+    HOME, ~/.dlt included, and its temp directory): the bytes of every file; every column of
+    every table of raw.duckdb cast to text, searched with SQL (DuckDB compresses what it stores,
+    so its file's bytes prove nothing); and dlt's state rows, decoded (zlib, then base64)."""
+    files = [p for d in (data_dir, *elsewhere) for p in d.rglob("*") if p.is_file()]
     assert any(p.name == "trace.pickle" for p in files)  # this load's trace is there to search
     found = [str(p) for p in files if token.encode() in p.read_bytes()]
     with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as con:
         text_columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns"
-            " where data_type in ('VARCHAR', 'JSON')"
+            " where table_catalog = current_database()"
         ).fetchall()
         for schema, table, column in text_columns:
             (hits,) = con.execute(
@@ -191,13 +193,20 @@ def test_token_never_leaks(tmp_path, data_dir):
         # As HF_TOKEN, then as dlt's secret; each load searched before the next can overwrite
         # its trace.
         for how in ({"HF_TOKEN": token}, {"SOURCES__HF_HUB__HF_TOKEN": token}):
+            home, temp = (Path(tempfile.mkdtemp(prefix=name, dir=tmp_path)) for name in "ht")
             before = len(hub.requests)
-            done = load_ok(data_dir, hub.url, **how, **REPORTERS_ONLY)
+            places = {"HOME": str(home), "TMPDIR": str(temp)}
+            done = load_ok(data_dir, hub.url, **places, **how, **REPORTERS_ONLY)
             made = hub.requests[before:]
             assert made and all(e["auth"] for e in made), how  # every request carried it...
-            # ... and it is nowhere else: not in DuckDB, dlt's state, schemas, traces or output.
-            assert _token_leaks(data_dir, token) == [], how
+            # ... and it is nowhere else: not in DuckDB, dlt's state, schemas, traces, HOME
+            # (~/.dlt, caches), temp files or output.
+            assert _token_leaks(data_dir, token, home, temp) == [], how
             assert token not in done.stdout + done.stderr
+    # The scan sees those directories: a token written there is found.
+    (home / ".dlt").mkdir(exist_ok=True)
+    (home / ".dlt" / "planted.toml").write_text(f'hf_token = "{token}"')
+    assert _token_leaks(data_dir, token, home, temp) == [str(home / ".dlt" / "planted.toml")]
 
 
 def test_a_bug_of_the_imitation_fails_the_load_at_once(data_dir):

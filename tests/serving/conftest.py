@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from serving_support import MODELS_V1, load_raw, write_tiny_project
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import Paths
 
 

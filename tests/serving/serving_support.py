@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dlt
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import DBT_PROJECT_DIR, Paths
 
 HERE = Path(__file__).parent

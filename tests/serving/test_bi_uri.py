@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from serving_support import MART, MODELS_V1, MODELS_V2, hold, load_raw
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import REPO_ROOT, Paths
 
 PLACEHOLDER = "/absolute/path/to/data/warehouse.duckdb"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from older_engines import (
     OLDEST_CLI,
     OLDEST_PYTHON,
+    _uv,
     mart_sizes_with_cli,
     marts,
     read_marts,
@@ -18,7 +21,7 @@ from older_engines import (
     side_env,
 )
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import Paths
 
 
@@ -66,3 +69,28 @@ def test_duckdb_1_0_reads_the_parquet_exports_as_the_readme_says(
     version, *rows = json.loads(read.stdout)
     assert version == "1.0.0"
     assert rows == row_counts(built.warehouse, [f"select * from marts.{n}" for n in exported])
+
+
+@pytest.fixture
+def unreachable_registry(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """uv's arguments of an install from an index nobody listens on (no retries, no cache)."""
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    index = ("--index-url", "http://127.0.0.1:9/simple", "--no-cache")
+    return ("pip", "install", "--dry-run", "--python", sys.executable, *index, "duckdb==1.0.0")
+
+
+def test_an_unreachable_registry_fails_in_ci(unreachable_registry, monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    # A skip caught too: a skip escaping would report this test skipped, not failed.
+    with pytest.raises((pytest.fail.Exception, pytest.skip.Exception)) as stopped:
+        _uv(*unreachable_registry)
+    assert stopped.type is pytest.fail.Exception, stopped.value
+    assert "CI=true: the older-engine tests must run" in str(stopped.value)
+
+
+def test_an_unreachable_registry_skips_locally_with_the_reason(
+    unreachable_registry, monkeypatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="PyPI is unreachable"):
+        _uv(*unreachable_registry)

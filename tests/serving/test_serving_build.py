@@ -20,7 +20,7 @@ from serving_support import (
     load_raw,
 )
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import REPO_ROOT, WAREHOUSE_STORAGE_VERSION, Paths
 
 COUNT = f"select count(*) from marts.{MART}"

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from serving_support import COLUMN_DESCRIPTIONS, MART, MART_DESCRIPTION, MODELS_V1, hold
 
-from hubcarbon import warehouse
+from hubcarbon.engines import duckdb as warehouse
 from hubcarbon_settings import Paths
 
 

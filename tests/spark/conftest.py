@@ -53,7 +53,7 @@ def parity_builds(started_early: dict[str, Started]) -> Built:
 @pytest.fixture(scope="session")
 def spark_session(parity_builds: Built) -> Iterator[object]:
     """A Spark session on the built warehouse's metastore (after dbt's JVM has exited)."""
-    from hubcarbon import spark
+    from hubcarbon.engines import spark
 
     with spark.session(parity_builds.spark.spark_dir) as session:
         yield session

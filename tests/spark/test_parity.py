@@ -2,11 +2,11 @@
 tests/spark/conftest.py, the bundled snapshot twice with changes between).
 
 The marts are enumerated on both engines (a mart added later is compared with no change here).
-Each is compared row for row after sorting on every column: same columns, same row count, the same
-keys, text, labels, classifications, booleans and instants exactly; floating-point numbers (grams,
-shares, medians, correlations, RQ figures) within 1e-9 relative, since the engines may sum in a
-different order. Where Spark differs by design (no time-zone type, column comments, regex flavour)
-a test below pins the difference.
+Each is compared row for row after sorting on every column: same columns of the same normalised
+types (normalised_type), same row count, the same keys, text, labels, classifications, booleans
+and instants exactly; floating-point numbers (grams, shares, medians, correlations, RQ figures)
+within 1e-9 relative, since the engines may sum in a different order. Where Spark differs by
+design (no time-zone type, column comments, regex flavour) a test below pins the difference.
 
 One documented difference in a raw text column: a card's JSON number written with a zero fraction
 (`co2_eq_emissions: 1320.0`) reads "1320.0" on DuckDB (a double) and "1320" on Spark (Spark's
@@ -15,6 +15,7 @@ variant keeps it as an exact decimal); the grams parsed from it are equal.
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,7 +24,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from hubcarbon import label_history, spark
+from hubcarbon import label_history
+from hubcarbon.engines import spark
 
 MARTS = spark.MARTS_SCHEMA
 RELATIVE = 1e-9
@@ -41,6 +43,9 @@ KNOWN_MARTS = {
     "emission_changes",
     "rq1_reporting_observed_monthly",
     "efficiency_label_boundaries",
+    "rq1_emissions_median_monthly",
+    "rq2_emission_correlations",
+    "build_info",
     "model_lineage",
     "fct_model_lineage_emissions",
     "reporting_coverage",
@@ -98,10 +103,37 @@ def _same(ours: object, theirs: object) -> bool:
     return ours == theirs
 
 
+def normalised_type(arrow_type: pa.DataType) -> str:
+    """A column's type as a reader sees it, whatever each engine's width or precision: integer,
+    number (floating or decimal), text, boolean, date, timestamp (Spark has no time zone type),
+    or a list of one of them."""
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return f"list<{normalised_type(arrow_type.value_type)}>"
+    for name, test in (
+        ("integer", pa.types.is_integer),
+        ("number", lambda t: pa.types.is_floating(t) or pa.types.is_decimal(t)),
+        ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)),
+        ("boolean", pa.types.is_boolean),
+        ("date", pa.types.is_date),
+        ("timestamp", pa.types.is_timestamp),
+    ):
+        if test(arrow_type):
+            return name
+    return str(arrow_type)
+
+
 def compare(duck: pa.Table, sparks: pa.Table) -> list[str]:
     """The differences between one mart on both engines (empty: equal)."""
     if sorted(duck.column_names) != sorted(sparks.column_names):
         return [f"columns differ: {sorted(duck.column_names)} vs {sorted(sparks.column_names)}"]
+    types = [
+        f"{field.name}: DuckDB {normalised_type(field.type)} vs Spark {theirs}"
+        for field in duck.schema
+        if (theirs := normalised_type(sparks.schema.field(field.name).type))
+        != normalised_type(field.type)
+    ]
+    if types:
+        return types
     if duck.num_rows != sparks.num_rows:
         return [f"{duck.num_rows} rows on DuckDB, {sparks.num_rows} on Spark"]
     columns = sorted(duck.column_names)
@@ -159,12 +191,16 @@ def test_both_engines_record_the_same_labels_in_raw(parity_builds) -> None:
     """`make build ENGINE=spark` records its labels and boundaries in raw.duckdb (raw_builds) as
     DuckDB's build does: the same rows for the newest load, which later builds' history reads."""
 
+    with duckdb.connect(str(parity_builds.duckdb.warehouse), read_only=True) as con:
+        ((newest,),) = con.execute(label_history.BUILD_INFO).fetchall()
+
     def recorded(raw_db) -> dict[str, pa.Table]:
         with duckdb.connect(str(raw_db), read_only=True) as con:
             return {
                 table: con.sql(
                     f"select * exclude (_dlt_load_id, _dlt_id) from raw_builds.{table}"
-                    f" where load_id = ({label_history.NEWEST_LOAD})"
+                    " where load_id = $newest",
+                    params={"newest": newest},
                 ).to_arrow_table()
                 for table in label_history.TABLES
             }
@@ -176,17 +212,20 @@ def test_both_engines_record_the_same_labels_in_raw(parity_builds) -> None:
 
 
 def test_the_comparison_sees_a_changed_gram_a_label_and_a_missing_row(spark_marts) -> None:
-    """The comparison itself can fail: one gram off by 1e-6, one label changed, one row gone."""
+    """The comparison itself can fail: one gram off by 1e-6 (on a row with grams > 0, which a
+    relative nudge moves), a column of another type, one label changed, one row gone."""
     facts = spark_marts["fct_model_emissions"]
     grams = facts.column("co2_eq_emissions_g").to_pylist()
-    nudged = facts.set_column(
-        facts.column_names.index("co2_eq_emissions_g"),
-        "co2_eq_emissions_g",
-        pa.array(
-            [grams[0] * (1 + 1e-6), *grams[1:]], type=facts.schema.field("co2_eq_emissions_g").type
-        ),
-    )
+    row = next(i for i, g in enumerate(grams) if g is not None and g > 0)
+    grams[row] *= 1 + 1e-6
+    column = facts.column_names.index("co2_eq_emissions_g")
+    field = facts.schema.field(column)
+    nudged = facts.set_column(column, field, pa.array(grams, type=field.type))
     assert any("co2_eq_emissions_g" in p for p in compare(facts, nudged))
+    as_text = facts.set_column(
+        column, pa.field(field.name, pa.string()), facts.column(column).cast(pa.string())
+    )
+    assert compare(facts, as_text) == ["co2_eq_emissions_g: DuckDB number vs Spark text"]
     assert compare(facts, facts.slice(1)) == [
         f"{facts.num_rows} rows on DuckDB, {facts.num_rows - 1} on Spark"
     ]
@@ -250,3 +289,13 @@ def test_regex_flavours_differ_at_a_final_newline(spark_session) -> None:
 
     assert both("kg$") == (False, True)
     assert both(r"kg\s*$") == (True, True)
+
+
+def test_dbts_data_and_unit_tests_ran_on_spark(parity_builds) -> None:
+    """The Spark build ran every data test and unit test, as `make build ENGINE=spark` does, and
+    each passed (else the build would have failed)."""
+    target = parity_builds.spark.spark_dir / "dbt-target" / "run_results.json"
+    results = json.loads(target.read_text())["results"]
+    kinds = {r["unique_id"].split(".")[0] for r in results if r["status"] == "pass"}
+    assert {"test", "unit_test"} <= kinds
+    assert [r["unique_id"] for r in results if r["status"] not in ("pass", "success")] == []

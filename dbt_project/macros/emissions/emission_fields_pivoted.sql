@@ -9,7 +9,7 @@
         members.{{ key }},
         {%- for field in ['emissions', 'source', 'training_type', 'geographical_location',
                           'hardware_used', 'hours_used', 'cloud_provider'] %}
-        min_by(members.value_text, members.{{ order_column }}) filter (where keys.emission_field = '{{ field }}')
+        {{ hubcarbon.min_by('members.value_text', 'members.' ~ order_column) }} filter (where keys.emission_field = '{{ field }}')
             as {{ field }}_raw{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ relation }} as members

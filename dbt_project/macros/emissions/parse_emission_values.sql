@@ -163,14 +163,14 @@ unit_matched as (
     select
         numbers.*,
         (
-            select max_by(units.unit_spelling, length(units.unit_spelling))
+            select {{ hubcarbon.max_by('units.unit_spelling', dbt.length('units.unit_spelling')) }}
             from {{ ref('emission_units') }} as units
             where {{ hubcarbon.regexp_test(
                 "numbers.unit_text", "'^' || units.unit_spelling || '($|[^a-z]|co)'"
             ) }}
         ) as unit_spelling_written,
         (
-            select max_by(units.unit_spelling, length(units.unit_spelling))
+            select {{ hubcarbon.max_by('units.unit_spelling', dbt.length('units.unit_spelling')) }}
             from {{ ref('emission_units') }} as units
             where {{ hubcarbon.regexp_test(
                 "lower(numbers.emissions_unit_hint)",

@@ -114,3 +114,21 @@
 {% macro default__month_text(expr) -%}
     date_format({{ expr }}, 'yyyy-MM')
 {%- endmacro %}
+
+
+{#- The `value` of the row with the smallest / largest `ordering` (an aggregate). -#}
+{% macro min_by(value, ordering) -%}
+    {{ return(adapter.dispatch('min_by', 'hubcarbon')(value, ordering)) }}
+{%- endmacro %}
+
+{% macro default__min_by(value, ordering) -%}
+    min_by({{ value }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro max_by(value, ordering) -%}
+    {{ return(adapter.dispatch('max_by', 'hubcarbon')(value, ordering)) }}
+{%- endmacro %}
+
+{% macro default__max_by(value, ordering) -%}
+    max_by({{ value }}, {{ ordering }})
+{%- endmacro %}

@@ -40,3 +40,13 @@
 {% macro default__list_contains_lowered(list_expr, value) -%}
     exists({{ list_expr }}, t -> lower(t) = {{ value }})
 {%- endmacro %}
+
+
+{#- True when the list holds `value` (null for a null list). -#}
+{% macro list_contains(list_expr, value) -%}
+    {{ return(adapter.dispatch('list_contains', 'hubcarbon')(list_expr, value)) }}
+{%- endmacro %}
+
+{% macro default__list_contains(list_expr, value) -%}
+    array_contains({{ list_expr }}, {{ value }})
+{%- endmacro %}

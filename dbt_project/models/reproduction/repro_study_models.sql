@@ -31,9 +31,9 @@ curated as (
     -- HFClean lists biomedical-ner-all twice (two authors, ids stripped); their texts agree.
     select
         modelid as model_id,
-        any_value(source) as source_raw,
-        any_value(training_type) as training_type_raw,
-        any_value(hardware_used) as hardware_raw
+        {{ dbt.any_value('source') }} as source_raw,
+        {{ dbt.any_value('training_type') }} as training_type_raw,
+        {{ dbt.any_value('hardware_used') }} as hardware_raw
     from {{ ref('hfclean') }}
     group by modelid
 

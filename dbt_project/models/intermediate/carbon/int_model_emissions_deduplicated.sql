@@ -72,7 +72,7 @@ from_base as (
 
     select
         reporters.model_id,
-        min_by(bases.model_id, bases.age_rank) as inherited_from_model_id,
+        {{ hubcarbon.min_by('bases.model_id', 'bases.age_rank') }} as inherited_from_model_id,
         case
             when max(case when declarations.is_tagged then 1 else 0 end) = 1 then 'base_model_tag'
             else 'card_base_model'
@@ -111,7 +111,7 @@ from_sibling as (
 
     select
         siblings.model_id,
-        min_by(eldest.model_id, eldest.age_rank) as inherited_from_model_id,
+        {{ hubcarbon.min_by('eldest.model_id', 'eldest.age_rank') }} as inherited_from_model_id,
         'sibling_same_base' as inheritance_evidence
     from siblings
     inner join siblings as eldest

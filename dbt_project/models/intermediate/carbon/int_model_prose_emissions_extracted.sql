@@ -126,7 +126,7 @@ breakdowns as (
 
     select
         model_id,
-        min_by(value_text, line_number) filter (where metadata_key like 'total%' and names_co2)
+        {{ hubcarbon.min_by('value_text', 'line_number') }} filter (where metadata_key like 'total%' and names_co2)
             as total_text,
         {{ hubcarbon.lines_joined('case when names_co2 then value_text end', 'line_number') }}
             as co2_lines_text

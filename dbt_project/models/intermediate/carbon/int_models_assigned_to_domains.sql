@@ -38,7 +38,7 @@ per_model as (
 
     select
         model_tags.model_id,
-        bool_or(lower(model_tags.tag) = 'feature-extraction') as has_feature_extraction,
+        {{ dbt.bool_or("lower(model_tags.tag) = 'feature-extraction'") }} as has_feature_extraction,
         {% for domain in domains -%}
         count(*) filter (where tag_map.domain = '{{ domain }}') as tags_{{ loop.index }}
         {{- ',' if not loop.last }}

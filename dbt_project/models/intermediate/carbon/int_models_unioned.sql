@@ -65,11 +65,14 @@ final as (
         gguf_parameters,
         is_private,
         is_disabled,
-        array_contains(tags, 'co2_eq_emissions') as has_co2_tag,
+        {{ hubcarbon.list_contains('tags', "'co2_eq_emissions'") }} as has_co2_tag,
         co2_eq_emissions_json is not null as has_co2_metadata_key,
         -- AutoTrain's predecessor AutoNLP wrote the same cards (the study's `auto`).
-        coalesce(array_contains(tags, 'autotrain') or array_contains(tags, 'autonlp'), false)
-            as is_autotrain,
+        coalesce(
+            {{ hubcarbon.list_contains('tags', "'autotrain'") }}
+            or {{ hubcarbon.list_contains('tags', "'autonlp'") }},
+            false
+        ) as is_autotrain,
         hub_created_at,
         last_modified_at,
         loaded_at

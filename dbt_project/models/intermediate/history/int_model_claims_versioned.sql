@@ -18,7 +18,8 @@ observations as (
         is_deleted,
         model_id || '@' || load_id as version_key,
         not is_deleted and (
-            co2_eq_emissions_json is not null or coalesce(array_contains(tags, 'co2_eq_emissions'), false)
+            co2_eq_emissions_json is not null
+            or coalesce({{ hubcarbon.list_contains('tags', "'co2_eq_emissions'") }}, false)
         ) as has_claim,
         lead(observed_at) over (partition by model_id order by observed_at) as valid_to,
         row_number() over (partition by model_id order by observed_at) as version_number
@@ -58,7 +59,8 @@ contexts as (
         {{ hubcarbon.card_value_or_null('claim_fields.training_type_raw') }} as training_type_raw,
         {{ hubcarbon.card_value_or_null('claim_fields.hardware_used_raw') }} as hardware_used,
         coalesce(
-            array_contains(observations.tags, 'autotrain') or array_contains(observations.tags, 'autonlp'),
+            {{ hubcarbon.list_contains('observations.tags', "'autotrain'") }}
+            or {{ hubcarbon.list_contains('observations.tags', "'autonlp'") }},
             false
         ) as is_autotrain
     from observations

@@ -7,7 +7,7 @@ with
 reporters as (
 
     select
-        cast(date_trunc('month', created_at) as date) as created_month,
+        cast({{ dbt.date_trunc('month', 'created_at') }} as date) as created_month,
         case when is_autotrain then 'AutoTrain' else 'Not AutoTrain' end as autotrain_segment,
         co2_eq_emissions_g,
         case when not emission_value_inherited then co2_eq_emissions_g end as run_co2_eq_emissions_g

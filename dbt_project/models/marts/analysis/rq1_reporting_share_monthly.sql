@@ -11,7 +11,7 @@ models as (
 
     select
         dim_models.model_id,
-        cast(date_trunc('month', dim_models.created_at) as date) as created_month,
+        cast({{ dbt.date_trunc('month', 'dim_models.created_at') }} as date) as created_month,
         dim_models.domain,
         case when dim_models.is_autotrain then 'AutoTrain' else 'Not AutoTrain' end as autotrain_segment,
         classification.emissions_status = 'reported' as is_reporting

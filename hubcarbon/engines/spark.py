@@ -1,6 +1,6 @@
-"""ENGINE=spark: the same dbt project on Apache Spark (dbt-spark's ``session`` method, pyspark in
-local mode), Spark's own Parquet tables with an embedded Derby Hive metastore under
-``DATA_DIR/spark``.
+"""The Spark engine (ENGINE=spark): the same dbt project on Apache Spark (dbt-spark's ``session``
+method, pyspark in local mode), Spark's own Parquet tables with an embedded Derby Hive metastore
+under ``DATA_DIR/spark``.
 
 ``make build ENGINE=spark`` writes the raw layer as Parquet (``hubcarbon.lake``) when the lake is
 older than raw.duckdb, runs ``dbt build --target spark`` and records the build's labels in raw as
@@ -30,7 +30,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from hubcarbon import label_history, lake
-from hubcarbon.warehouse import (  # shared by both
+from hubcarbon.steps import (
+    MARTS_SCHEMA,
+    Rows,
     WarehouseError,
     naming_the_raw_writer,
     run_dbt,
@@ -42,20 +44,39 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 TARGET = "spark"
-MARTS_SCHEMA = "marts"
 # Set when the JVM starts (a SparkSession's config comes too late for them): heap for the 1M
 # population, and Derby's log and lock files beside its metastore rather than in the cwd.
 DRIVER_MEMORY = os.environ.get("HUBCARBON_SPARK_DRIVER_MEMORY", "4g")
 
 
-class SparkError(WarehouseError):
-    """A failure the user can act on; the message says how."""
+def dbt_environment(location: Path) -> dict[str, str]:
+    """The profile's spark target, on the metastore and tables under `location`."""
+    return {"DBT_TARGET": TARGET, **environment(location)}
+
+
+@contextmanager
+def reader(location: Path) -> Iterator[Rows]:
+    with session(location) as spark:
+        yield lambda sql: spark.sql(sql).toArrow().to_pylist()
+
+
+def scratch(directory: Path, name: str) -> Path:
+    location = directory / name
+    shutil.rmtree(location, ignore_errors=True)
+    location.mkdir(parents=True)
+    return location
+
+
+def docs(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
+    raise WarehouseError(
+        "dbt's docs are generated on DuckDB's warehouse: run make docs without ENGINE=spark."
+    )
 
 
 def environment(spark_dir: Path) -> dict[str, str]:
     """The variables a process running Spark (dbt, or ours) needs for ``spark_dir``."""
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        raise SparkError(
+        raise WarehouseError(
             "ENGINE=spark needs Java 17 or later: install it (e.g. apt-get install"
             " openjdk-17-jre-headless) or set JAVA_HOME."
         )
@@ -79,7 +100,7 @@ def settings(spark_dir: Path) -> dict[str, str]:
         if name in env:
             return env[name]
         if default is None:
-            raise SparkError(f"profiles.yml needs the environment variable {name}")
+            raise WarehouseError(f"profiles.yml needs the environment variable {name}")
         return default
 
     template = jinja2.Template((DBT_PROJECT_DIR / "profiles.yml").read_text())
@@ -111,15 +132,18 @@ def build(paths: Paths, dbt_args: Sequence[str] = ()) -> Path:
     if lake.is_stale(paths):
         lake.export(paths)
     target = os.environ.get("DBT_TARGET_PATH") or str(paths.spark_dir / "dbt-target")
-    code = run_dbt(["build", *dbt_args], None, paths.data_dir, DBT_PROJECT_DIR, target=target)
+    env = dbt_environment(paths.spark_dir)
+    code = run_dbt(["build", *dbt_args], env, paths.data_dir, DBT_PROJECT_DIR, target)
     if code != 0:
-        raise SparkError(
+        raise WarehouseError(
             f"dbt build on Spark failed (exit {code}); dbt's compiled SQL and run results are"
             f" under {target}.",
             EXIT_DATA_SAYS_NO,
         )
-    with naming_the_raw_writer(paths.raw_db, RECORD_LOCKED):
-        record_labels(paths)
+    with naming_the_raw_writer(paths.raw_db, RECORD_LOCKED), reader(paths.spark_dir) as rows:
+        # What DuckDB's build records, read from Spark's marts: the next build's lake carries it
+        # back to Spark (raw_builds).
+        label_history.record(paths, rows)
     print(
         f"build: Spark warehouse ready under {paths.spark_dir} in"
         f" {time.monotonic() - started:.1f}s (make export ENGINE=spark: the marts as Parquet).",
@@ -135,18 +159,6 @@ RECORD_LOCKED = (
 )
 
 
-def record_labels(paths: Paths) -> None:
-    """What DuckDB's build records (hubcarbon.label_history), read from Spark's marts: the next
-    build's lake carries it back to Spark (raw_builds)."""
-    with session(paths.spark_dir) as spark:
-        (load_id,) = spark.sql(label_history.NEWEST_LOAD).first()
-        tables = {
-            name: spark.sql(label_history.query(name)).toArrow().to_pylist()
-            for name in label_history.TABLES
-        }
-    label_history.store(paths, load_id, tables)
-
-
 def tables(spark: SparkSession, schema: str) -> list[str]:
     return sorted(row.tableName for row in spark.sql(f"show tables in {schema}").collect())
 
@@ -158,10 +170,9 @@ def read(spark: SparkSession, relation: str) -> pyarrow.Table:
 def export(paths: Paths) -> list[Path]:
     """Write every table of ``marts`` to ``exports/<mart>.parquet``, each replaced atomically."""
     if not (paths.spark_dir / "metastore_db").exists():
-        raise SparkError(
+        raise WarehouseError(
             paths.missing(paths.spark_dir, "export ENGINE=spark", "build ENGINE=spark")
         )
-    paths.exports_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with session(paths.spark_dir) as spark:
 
