@@ -4,8 +4,8 @@
 
 The population is always the same, so figures compare across commits: the load benchmark's
 generated Hub (`--models`, 0.5 % reporters, seed 0) loaded by this tree's loader, then its
-realistic and stress refreshes (benchmarks.load), in DATA_DIR/bench-build/ (loaded once, reused
-while the population is the same). `make bench-build ENGINE=spark` builds it on DuckDB, then on
+realistic and stress refreshes: what `make bench-load` leaves in DATA_DIR/bench/ (loaded here
+unless it is there). `make bench-build ENGINE=spark` builds it on DuckDB, then on
 Spark, and prints both figures side by side. Prints the population, each build's time and peak
 RSS, and every mart's rows; asserts nothing.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from benchmarks.load import REFRESHES, benchmark
+from benchmarks.load import REFRESHES, bench_dir, benchmark, population
 from hubcarbon.warehouse import engine
 from hubcarbon_settings import REPO_ROOT, Paths
 
@@ -51,22 +51,22 @@ def timed_build(paths: Paths, on: str) -> Build:
     return Build(on, seconds, usage.ru_maxrss / 1024)
 
 
-def population(paths: Paths, models: int) -> None:
-    """Load the fixed population into `paths` unless it already holds it."""
-    stated = {"models": models, "reporter_share": REPORTER_SHARE, "refreshes": REFRESHES}
+def loaded(models: int) -> Paths:
+    """The load benchmark's data directory, holding the fixed population (loaded unless it
+    already does)."""
+    paths = Paths(bench_dir())
+    stated = population(models, REPORTER_SHARE, list(REFRESHES))
     stamp = paths.data_dir / "population.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == json.loads(json.dumps(stated)):
-        return
-    benchmark(REPO_ROOT, paths.data_dir, models, REPORTER_SHARE)
-    stamp.write_text(json.dumps(stated))
+    if not stamp.exists() or json.loads(stamp.read_text()) != stated:
+        benchmark(REPO_ROOT, paths.data_dir, models, REPORTER_SHARE, list(REFRESHES))
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.build", description=__doc__)
     parser.add_argument("--models", type=int, default=1_000_000)
     args = parser.parse_args(argv)
-    paths = Paths(Paths.from_env().data_dir / "bench-build")
-    population(paths, args.models)
+    paths = loaded(args.models)
     with duckdb.connect(str(paths.raw_db), read_only=True) as con:
         (models,) = con.execute("select count(*) from raw_hub.models").fetchone()
         (reporters,) = con.execute("select count(*) from raw_hub.emission_reporters").fetchone()

@@ -25,6 +25,7 @@ of this tree stays in DATA_DIR/bench/. Prints figures only; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -37,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -183,15 +185,24 @@ def _refresh(hub: HubReplay, models: int, kind: str, seed: int) -> int:
     return len(rows)
 
 
-def benchmark(tree: Path, data_dir: Path, models: int, reporter_share: float) -> list[Run]:
+def population(models: int, reporter_share: float, refreshes: list[str]) -> dict[str, Any]:
+    """The population a benchmark leaves in its data directory (its `population.json`)."""
+    return {"models": models, "reporter_share": reporter_share, "refreshes": refreshes}
+
+
+def benchmark(
+    tree: Path, data_dir: Path, models: int, reporter_share: float, refreshes: list[str]
+) -> list[Run]:
     """The full load then each refresh, by the loader of `tree`, into `data_dir`."""
     shutil.rmtree(data_dir, ignore_errors=True)
     corpus = Corpus.generated(models=models, reporter_share=reporter_share)
     with HubReplay(corpus) as hub:
         runs = [load("full load", hub, data_dir, models, tree)]
-        for seed, kind in enumerate(REFRESHES, 1):
-            changed = _refresh(hub, models, kind, seed)
+        for kind in refreshes:
+            changed = _refresh(hub, models, kind, seed=list(REFRESHES).index(kind) + 1)
             runs.append(load(f"{kind} refresh", hub, data_dir, changed, tree))
+    stated = population(models, reporter_share, refreshes)
+    (data_dir / "population.json").write_text(json.dumps(stated))
     return runs
 
 
@@ -246,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=int, default=1_000_000)
     parser.add_argument("--reporter-share", type=float, default=0.005)
     parser.add_argument(
+        "--refresh",
+        choices=list(REFRESHES),
+        action="append",
+        help="the refreshes after the full load (repeatable; default: all, in this order)",
+    )
+    parser.add_argument(
         "--compare",
         metavar="REF",
         action="append",
@@ -253,14 +270,15 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the loader of git ref REF (repeatable)",
     )
     args = parser.parse_args(argv)
+    refreshes = args.refresh or list(REFRESHES)
 
     load_average = os.getloadavg()
-    runs = benchmark(REPO_ROOT, bench_dir(), args.models, args.reporter_share)
+    runs = benchmark(REPO_ROOT, bench_dir(), args.models, args.reporter_share, refreshes)
     compared: dict[str, list[Run]] = {}
     for ref in args.compare:
         with worktree(ref) as tree:
             data_dir = tree / "data" / "bench"
-            compared[ref] = benchmark(tree, data_dir, args.models, args.reporter_share)
+            compared[ref] = benchmark(tree, data_dir, args.models, args.reporter_share, refreshes)
 
     print(f"\nhubcarbon load benchmark: {args.models:,} generated models,")
     print(
@@ -268,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         f" load average at the start {load_average[0]:.1f}, at the end {os.getloadavg()[0]:.1f}"
     )
     print("refreshes (share of the models): " + ", ".join(
-        f"{k} {t:.2%} touched + {c:.2%} claims changed" for k, (t, c) in REFRESHES.items()
+        f"{k} {REFRESHES[k][0]:.2%} touched + {REFRESHES[k][1]:.2%} claims changed"
+        for k in refreshes
     ))  # fmt: skip
     _print("this tree", runs)
     for ref, theirs in compared.items():
