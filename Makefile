@@ -98,11 +98,14 @@ label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/la
 labels: $(STAMP) ## every labelled model's card and badge, and the searchable DATA_DIR/labels/index.html
 	$(PY) -m hubcarbon.labels --all
 
-bench-load: $(STAMP) ## benchmark: load 1,000,000 generated models from the local Hub imitation; raw history growth
-	$(PY) -m pipelines.bench
+# MODELS: the generated population; COMPARE: git refs whose loader runs the same benchmark.
+MODELS ?= 1000000
+COMPARE ?=
+bench-load: $(STAMP) ## benchmark: full load and refreshes of MODELS generated models (COMPARE=ref: side by side)
+	$(PY) -m benchmarks.load --models $(MODELS) $(foreach ref,$(COMPARE),--compare '$(ref)')
 
-bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on the 1,000,000-model population (ENGINE=spark: both engines)
-	$(PY) -m hubcarbon.bench_build
+bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on a fixed 1,000,000-model population (ENGINE=spark: both engines)
+	$(PY) -m benchmarks.build
 
 # No loader run and no Hub imitation behind a pipeline: what a developer runs while editing.
 FAST_TESTS := tests/unit tests/hub_replay tests/dbt_models

@@ -21,8 +21,11 @@ import os
 import shutil
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 # dlt reads config.toml / secrets.toml from the project dir; ours sits next to this file.
 os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parent))
@@ -34,15 +37,17 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.pipeline.helpers import pipeline_drop
 
-from hubcarbon_settings import EXIT_USAGE, Paths
-from pipelines.hf_hub import hf_hub, hf_hub_backfill, history_started, models_cursor
+from hubcarbon_settings import EXIT_USAGE, HUB_CREATED_AT_PLACEHOLDER, Paths
+from pipelines.hf_hub import Backfill, Loaded, hf_hub, hf_hub_backfill, models_cursor
 from pipelines.hf_hub import settings as hub_settings
 from pipelines.hf_hub.helpers import (
+    NO_CLAIM_HASH,
     HubClient,
     HubGaveUp,
     HubUnreachable,
     check_reachable,
     hub_endpoint,
+    parse_ts,
 )
 
 log = logging.getLogger("hubcarbon.load")
@@ -144,6 +149,139 @@ def _bring_forward(pipeline: dlt.Pipeline) -> None:
         pipeline_drop(pipeline, resources=["model_sizes"])()
 
 
+# What is loaded is read through dlt's own clients in dlt's portable form (tables found by the job
+# client, named by the SQL client, `%s` parameters), not pipeline.dataset(): in dlt 1.31 with the
+# locked sqlglot 30.30 its relations fail to compile (qualify() rejects dlt's `infer_schema`).
+class _Raw:
+    """Reads of what the destination holds, over one connection opened on entry, `{table}`
+    placeholders resolved to qualified names. Only between runs: no source queries it."""
+
+    def __init__(self, pipeline: dlt.Pipeline):
+        self._pipeline = pipeline
+        self._stack = ExitStack()
+        self._client: Any = None
+        self._names: dict[str, str] = {}
+
+    def __enter__(self) -> _Raw:
+        # Before the first load the pipeline has no schema: dlt lends an empty one, no tables.
+        job = self._stack.enter_context(self._pipeline.destination_client())
+        tables = job.schema.data_table_names(include_incomplete=True)
+        existing = [table for table, columns in job.get_storage_tables(tables) if columns]
+        self._names = {t: job.sql_client.make_qualified_table_name(t) for t in existing}
+        self._client = job.sql_client
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def has(self, *tables: str) -> bool:
+        return all(table in self._names for table in tables)
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self._client.execute_sql(sql.format(**self._names), *params) or []
+
+
+# Each model's last observation, where it claims something (a model never observed, or whose last
+# observation claims nothing, is read as claiming nothing): as many rows as claimants, however
+# large the population, and however large an older raw.duckdb's baseline.
+_LAST_CLAIMS = """
+    select o.model_id, o.claim_hash from {model_claim_observations} o
+    join (select model_id, max(load_id) as load_id from {model_claim_observations}
+          group by model_id) l on l.model_id = o.model_id and l.load_id = o.load_id
+    where o.claim_hash <> %s
+"""
+
+
+def _loaded(raw: _Raw) -> Loaded:
+    """What the main run's plan needs from the destination (empty before the first load)."""
+
+    def rows(table: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return raw.query(sql, *params) if raw.has(table) else []
+
+    cards = "select c.model_id, c.sha from {model_cards} c where c.model_id in "
+    cards += "(select id from {emission_reporters})"
+    return Loaded(
+        claims=dict(rows("model_claim_observations", _LAST_CLAIMS, NO_CLAIM_HASH)),
+        cards=frozenset(rows("model_cards", cards) if raw.has("emission_reporters") else []),
+        sizes=frozenset(rows("model_sizes", "select model_id, sha from {model_sizes}")),
+        first_commits=frozenset(
+            i for (i,) in rows("model_first_commits", "select model_id from {model_first_commits}")
+        ),
+        datasets=frozenset(
+            i
+            for (i,) in rows(
+                "dataset_sizes", "select dataset_id from {dataset_sizes} where status <> 'refused'"
+            )
+        ),
+    )
+
+
+def _config(name: str, default: int) -> int:
+    """A tunable of `[sources.hf_hub]` (config.toml, or SOURCES__HF_HUB__<NAME>)."""
+    value = dlt.config.get(f"sources.hf_hub.{name}", int)
+    return default if value is None else value
+
+
+def _budget(columns: str, missing: str, where: str = "true") -> str:
+    """SQL: up to `%s` live models that do not report and are `missing` a detail (after the
+    parameters of `where`), most recently modified first."""
+    return f"""
+    select {columns} from {{models}} m
+    where {where} and {missing}
+      and not exists (select 1 from {{emission_reporters}} r where r.id = m.id)
+      and not exists (select 1 from {{model_deletions}} d
+                      where d.id = m.id and d.deleted_at is not null)
+    order by last_modified desc nulls last, id
+    limit %s
+    """
+
+
+_CARDS_TODO = _budget(
+    "id, sha",
+    "sha is not null and not exists "
+    "(select 1 from {model_cards} c where c.model_id = m.id and c.sha = m.sha)",
+)
+_FIRST_COMMITS_TODO = _budget(
+    "id",
+    "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
+    where="created_at = %s",
+)
+# Known models the (full) listing `%s` did not list, and deleted ones it listed again.
+_GONE = """
+    select id from {models} m
+    where m._dlt_load_id <> %s
+      and not exists (select 1 from {model_deletions} d
+                      where d.id = m.id and d.deleted_at is not null)
+"""
+_BACK = """
+    select d.id from {model_deletions} d join {models} m on m.id = d.id
+    where d.deleted_at is not null and m._dlt_load_id = %s
+"""
+
+
+def _backfill(raw: _Raw, listing_load_id: str | None) -> Backfill:
+    """What the main run leaves to do: the budgeted details of models that do not report and,
+    after a full listing (`listing_load_id`), the deletions."""
+    card_budget = _config("card_budget", hub_settings.DEFAULT_CARD_BUDGET)
+    first_commit_budget = _config("first_commit_budget", hub_settings.DEFAULT_FIRST_COMMIT_BUDGET)
+    plan = Backfill(
+        cards=raw.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
+        first_commits=raw.query(
+            _FIRST_COMMITS_TODO, parse_ts(HUB_CREATED_AT_PLACEHOLDER), first_commit_budget
+        )
+        if first_commit_budget > 0
+        else [],
+    )
+    if listing_load_id:
+        now = datetime.now(UTC)
+        plan.gone.extend(i for (i,) in raw.query(_GONE, listing_load_id))
+        back = [i for (i,) in raw.query(_BACK, listing_load_id)]
+        plan.deletions.extend({"id": i, "deleted_at": now} for i in plan.gone)
+        # A model back in the listing was observed, not deleted, by the main run.
+        plan.deletions.extend({"id": i, "deleted_at": None} for i in back)
+    return plan
+
+
 def _token() -> str | None:
     # Resolved here, not as a source argument, so it never reaches dlt's config trace or state.
     return os.environ.get("HF_TOKEN") or dlt.secrets.get("sources.hf_hub.hf_token")
@@ -174,7 +312,10 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
     client = HubClient(endpoint, token=_token(), max_wait=max_wait)
     since = models_cursor(pipeline)
-    if since and not full and not history_started(pipeline):
+    with _Raw(pipeline) as raw:
+        history_started = raw.has("model_claim_observations")
+        loaded = _loaded(raw)
+    if since and not full and not history_started:
         # Loaded before the history existed: its baseline must observe every model once.
         log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
         full = True
@@ -186,12 +327,12 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
         kind = "first load"
     log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
 
-    main = pipeline.run(hf_hub(client, full=full), loader_file_format="parquet")
+    main = pipeline.run(hf_hub(client, loaded, full=full), loader_file_format="parquet")
     rows.update(_row_counts(pipeline))
     # Planned from what the main run loaded; with nothing left to do, no second run.
-    backfill = hf_hub_backfill(
-        client, full=full, listing_load_id=main.loads_ids[-1] if full else None
-    )
+    with _Raw(pipeline) as raw:
+        plan = _backfill(raw, main.loads_ids[-1] if full else None)
+    backfill = hf_hub_backfill(client, plan, loaded.claims)
     if backfill.resources:
         pipeline.run(backfill, loader_file_format="parquet")
         for table, n in _row_counts(pipeline).items():

@@ -12,6 +12,9 @@ A load is at most two runs, one per source of this module:
   and, on a full reconciliation, `model_deletions`. With nothing to do it has no resources, and a
   load skips the run.
 
+The sources only fetch: `pipelines.load` reads what the destination holds before each run and
+passes it in as plain values (`Loaded`, `Backfill`); no source opens the destination.
+
 Every raw table is created by the main run, empty when it has nothing to write (dlt's
 `materialize_table_schema`), with exactly the columns of the resources' hints: dlt's schema is the
 one definition of the raw tables, which dbt's sources file describes.
@@ -23,9 +26,9 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -34,16 +37,16 @@ import httpx2
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from hubcarbon_settings import HUB_CREATED_AT_PLACEHOLDER
-
 from . import settings
 from .helpers import (
     LISTING_SCHEMA,
+    NO_CLAIM_HASH,
     HubClient,
     Progress,
     claim_state,
     dataset_size_bytes,
     detail_status,
+    is_tagged,
     listing_table,
     loads,
     model_size_row,
@@ -83,63 +86,6 @@ def models_cursor(pipeline: dlt.Pipeline) -> str | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-# Keys bound per query: a few thousand reporters take a few queries.
-_KEYS_PER_QUERY = 1000
-
-
-# What is loaded is read through dlt's own clients in dlt's portable form (tables found by the job
-# client, named by the SQL client, `%s` parameters), not pipeline.dataset(): in dlt 1.31 with the
-# locked sqlglot 30.30 its relations fail to compile (qualify() rejects dlt's `infer_schema`).
-class _Destination:
-    """Queries on the destination over one connection, opened by the first query (so nothing
-    holds raw.duckdb before), `{table}` placeholders resolved to qualified names. A context
-    manager: leaving it closes the connection."""
-
-    def __init__(self, pipeline: dlt.Pipeline):
-        self._pipeline = pipeline
-        self._connection = ExitStack()
-        self._client: Any = None
-        self._names: dict[str, str] = {}
-
-    def __enter__(self) -> _Destination:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._connection.close()
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        self._connect()
-        return self._client.execute_sql(sql.format(**self._names), *params) or []
-
-    def held(self, table: str, columns: str, keys: list[Any], key: str = "model_id") -> set[Any]:
-        """The `columns` of `table` held for `keys` (none before the first load created it)."""
-        self._connect()
-        if table not in self._names:
-            return set()
-        held: set[Any] = set()
-        todo = iter(keys)
-        while chunk := list(islice(todo, _KEYS_PER_QUERY)):
-            marks = ", ".join(["%s"] * len(chunk))
-            held |= set(
-                self.query(f"select {columns} from {{{table}}} where {key} in ({marks})", *chunk)
-            )
-        return held
-
-    def has(self, table: str) -> bool:
-        self._connect()
-        return table in self._names
-
-    def _connect(self) -> None:
-        if self._client is not None:
-            return
-        # Before the first load the pipeline has no schema: dlt lends an empty one, no tables.
-        job = self._connection.enter_context(self._pipeline.destination_client())
-        tables = job.schema.data_table_names(include_incomplete=True)
-        existing = [table for table, columns in job.get_storage_tables(tables) if columns]
-        self._names = {t: job.sql_client.make_qualified_table_name(t) for t in existing}
-        self._client = job.sql_client
 
 
 def _fetch_in_parallel(
@@ -226,46 +172,6 @@ _OBSERVATION_COLUMNS = {
 }
 
 
-def _budget(columns: str, missing: str, where: str = "true") -> str:
-    """SQL: up to `%s` live models that do not report and are `missing` a detail (after the
-    parameters of `where`), most recently modified first."""
-    return f"""
-    select {columns} from {{models}} m
-    where {where} and {missing}
-      and not exists (select 1 from {{emission_reporters}} r where r.id = m.id)
-      and not exists (select 1 from {{model_deletions}} d
-                      where d.id = m.id and d.deleted_at is not null)
-    order by last_modified desc nulls last, id
-    limit %s
-    """
-
-
-# What the backfill fetches, decided from what the destination already holds.
-_CARDS_TODO = _budget(
-    "id, sha",
-    "sha is not null and not exists "
-    "(select 1 from {model_cards} c where c.model_id = m.id and c.sha = m.sha)",
-)
-_FIRST_COMMITS_TODO = _budget(
-    "id",
-    "not exists (select 1 from {model_first_commits} f where f.model_id = m.id)",
-    where="created_at = %s",
-)
-
-
-# Known models the (full) listing `%s` did not list, and deleted ones it listed again.
-_GONE = """
-    select id from {models} m
-    where m._dlt_load_id <> %s
-      and not exists (select 1 from {model_deletions} d
-                      where d.id = m.id and d.deleted_at is not null)
-"""
-_BACK = """
-    select d.id from {model_deletions} d join {models} m on m.id = d.id
-    where d.deleted_at is not null and m._dlt_load_id = %s
-"""
-
-
 def _listing(
     client: HubClient, name: str, params: dict[str, Any], since: datetime | None
 ) -> Iterator[pa.Table]:
@@ -311,12 +217,6 @@ def _models(client: HubClient, full: bool) -> Iterator[pa.Table]:
         yield LISTING_SCHEMA.empty_table()
     else:  # committed with the load package, so a crash keeps the old one
         state[_CURSOR] = newest.isoformat()
-
-
-@dlt.resource(name="emission_reporters", write_disposition="replace")
-def _emission_reporters(pages: Callable[[], list[pa.Table]]) -> Iterator[pa.Table]:
-    """The models carrying the co2_eq_emissions tag, listed whole on every run (`pages`)."""
-    yield from pages()
 
 
 def _fetch_card(client: HubClient, item: tuple[str, str]) -> dict[str, Any] | None:
@@ -389,217 +289,185 @@ _FETCHERS: dict[str, Callable[[HubClient, Any], dict[str, Any] | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What the destination holds that the main run's plan needs, read by `pipelines.load` once,
+    before the run: the source itself never queries the destination.
+
+    Attributes:
+        claims: model id -> claim hash of the model's last observation, for the models whose last
+            observation is not "no claim" (a model never observed never claimed).
+        cards: (model id, sha) of the cards held for the reporters of the previous run.
+        sizes: (model id, sha) of the sizes held.
+        first_commits: models whose first commit is held.
+        datasets: datasets held with an answer other than `refused` (asked again).
+    """
+
+    claims: dict[str, str] = field(default_factory=dict)
+    cards: frozenset[tuple[str, str]] = frozenset()
+    sizes: frozenset[tuple[str, str]] = frozenset()
+    first_commits: frozenset[str] = frozenset()
+    datasets: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """What the main run leaves to do, planned by `pipelines.load` from what it loaded.
+
+    Attributes:
+        cards: (model id, sha) of the budgeted cards of models that do not report.
+        first_commits: (model id,) of the budgeted first commits of models that do not report.
+        deletions: `model_deletions` rows: {id, deleted_at} (None: listed again, restored).
+        gone: models a full listing did not list whose history does not say deleted yet.
+    """
+
+    cards: list[tuple[str, str]] = field(default_factory=list)
+    first_commits: list[tuple[str]] = field(default_factory=list)
+    deletions: list[dict[str, Any]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+
+
+@dlt.resource(name="emission_reporters", write_disposition="replace")
+def _emission_reporters(client: HubClient) -> Iterator[pa.Table]:
+    """The models carrying the co2_eq_emissions tag, listed whole on every run."""
+    listed = False
+    for table in _listing(client, "emission_reporters", {"filter": settings.EMISSIONS_TAG}, None):
+        listed = True
+        yield table
+    if not listed:  # still replaces the table, and its transformers still see a page
+        yield LISTING_SCHEMA.empty_table()
+
+
 # Not a parallelized @dlt.transformer: dlt's futures pool is sized by its extract settings for
 # every resource at once, while each detail table runs `detail_workers` requests in its own
 # bounded window (kept by `_fetch_in_parallel`) and yields its rows in batches of 500.
-def _detail(
-    client: HubClient, name: str, todo: Callable[[], Sequence[Any]], workers: int
-) -> DltResource:
-    """A resource merging what the fetcher of `name` returns for each of `todo()`, fetched in
-    parallel (`todo` is called when the extraction reaches the resource)."""
-    primary_key, unit, columns = _DETAILS[name]
+def _fetched(client: HubClient, name: str, items: Sequence[Any], workers: int) -> Iterator[Any]:
+    """The rows the fetcher of `name` returns for `items`, fetched in parallel; an empty list
+    still creates the table on the first load."""
+    if not items:
+        yield from _empty()
+        return
+    progress = Progress(name, client, _DETAILS[name][1])
+    yield from _fetch_in_parallel(items, partial(_FETCHERS[name], client), progress, workers)
 
-    def rows() -> Iterator[Any]:
-        items = todo()
-        if not items:  # the table still exists, empty, after the first load
-            yield from _empty()
-            return
-        progress = Progress(name, client, unit)
-        fetch = partial(_FETCHERS[name], client)
-        yield from _fetch_in_parallel(items, fetch, progress, workers)
 
-    return dlt.resource(
-        rows,
-        name=name,
-        primary_key=primary_key,
-        write_disposition="merge",
-        columns=_columns(**columns, fetched_at="timestamp!"),
-    )
+def _detail_hints(name: str) -> dict[str, Any]:
+    primary_key, _, columns = _DETAILS[name]
+    return {
+        "name": name,
+        "primary_key": primary_key,
+        "write_disposition": "merge",
+        "columns": _columns(**columns, fetched_at="timestamp!"),
+    }
+
+
+def _reporter_todo(
+    name: str, page: pa.Table, loaded: Loaded, full: bool, asked: set[str]
+) -> list[Any]:
+    """What the detail table `name` needs for one page of reporters: cards and sizes at their
+    current sha, first commits never fetched, datasets named and not known (all of them again
+    when `full`), each dataset once per run (`asked`)."""
+    rows = page.select(["id", "sha", "card_data"]).to_pylist()
+    current = [(r["id"], r["sha"]) for r in rows if r["sha"]]
+    if name == "model_cards":
+        return [key for key in current if key not in loaded.cards]
+    if name == "model_sizes":
+        return [key for key in current if key not in loaded.sizes]
+    if name == "model_first_commits":
+        return [(r["id"],) for r in rows if r["id"] not in loaded.first_commits]
+    named: set[str] = set()
+    for r in rows:
+        named |= named_datasets(_json(r["card_data"]))
+    # Datasets rarely change: refetched only by a full reconciliation, or once no longer refused.
+    todo = sorted(named - asked - (set() if full else loaded.datasets))
+    asked.update(todo)
+    return todo
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub(
     client: HubClient,
+    loaded: Loaded | None = None,
     full: bool = False,
     detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
 ) -> Iterable[DltResource]:
     """The Hugging Face Hub's public models, their emission reporters and the reporters' details.
 
-    The source lists the reporters in the background from its creation on (a few requests);
-    their details are planned from that listing against what the destination holds, so nothing
-    unchanged is fetched twice.
+    Creating the source sends no request: the listings are resources, and the reporters' details
+    (and their claims) transformers of the reporters' listing, page by page, planned against
+    `loaded`, so nothing unchanged is fetched twice.
 
     Args:
         client: the HTTP client (endpoint, token, retries, request counts). The token stays in
             it, out of dlt's config, state and trace.
+        loaded: what the destination holds (read before the run; empty before the first load).
         full: list every model instead of only those modified since the last run, and refetch
             the named datasets.
         detail_workers: concurrent detail requests.
     """
-    pipeline = dlt.current.pipeline()
-
-    # The reporters are listed whole on every run (a few pages), in the background while the
-    # models are listed (`listed`, started below); their details are planned from that listing,
-    # once, by whichever of these resources the extraction reaches first.
-    @cache
-    def reporters() -> tuple[list[pa.Table], dict[str, list[Any]]]:
-        pages = listed.result()
-        table = pa.concat_tables(pages) if pages else LISTING_SCHEMA.empty_table()
-        with _Destination(pipeline) as dest:
-            plan = _reporter_details(dest, table, full)
-        return pages or [table], plan  # no page at all still replaces: with an empty table
-
-    listings = [_models(client, full), _emission_reporters(lambda: reporters()[0])]
-    for listing in listings:
+    loaded = loaded or Loaded()
+    models, reporters = _models(client, full), _emission_reporters(client)
+    for listing in (models, reporters):
         listing.apply_hints(columns=_columns(**_LISTING_COLUMNS))
-    claims = _claim_observations(pipeline, listings[0], lambda: reporters()[0])
-    details = [
-        _detail(client, name, lambda name=name: reporters()[1][name], detail_workers)
-        for name in _DETAILS
+    asked: set[str] = set()  # datasets, over the pages of this run
+
+    def details(name: str) -> DltResource:
+        def rows(page: pa.Table) -> Iterator[Any]:
+            todo = _reporter_todo(name, page, loaded, full, asked)
+            yield from _fetched(client, name, todo, detail_workers)
+
+        return dlt.transformer(rows, data_from=reporters, **_detail_hints(name))
+
+    # A model is observed from the reporters' listing when it carries the tag, from the models
+    # listing otherwise: the history's current claim is then the one the reporters table holds.
+    claims = [
+        _claims_of(models, "model_claims", loaded.claims, tagged=False),
+        _claims_of(reporters, "reporter_claims", loaded.claims, tagged=True),
+        # Both tables exist after the first load, even empty: the backfill writes to them only.
+        _claims_resource(_empty(), "claim_observations"),
+        _deletions(_empty()),
     ]
-    # Written by a full reconciliation's backfill only; created here so that it always exists.
-    resources = [*listings, *claims, *details, _deletions(_empty())]
-
-    # Started once the resources exist: creating one, dlt checks whether its data is a pandas
-    # frame, which fails while the listing's thread is importing pandas (through pyarrow).
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf_hub_reporters")
-    tagged = {"filter": settings.EMISSIONS_TAG}
-    listed = pool.submit(lambda: list(_listing(client, "emission_reporters", tagged, None)))
-    pool.shutdown(wait=False)  # the listing goes on; nothing else will be submitted
-    return resources
-
-
-def _claim_observations(
-    pipeline: dlt.Pipeline, models: DltResource, reporter_pages: Callable[[], list[pa.Table]]
-) -> list[DltResource]:
-    """The history rows of the main run: each listed model whose claim changed, from the
-    reporters' listing for reporters and from the models listing for every other model (a model in
-    both is observed once, as reporter: their listings are seconds apart)."""
-
-    @cache
-    def reporter_ids() -> set[str]:
-        return {i for page in reporter_pages() for i in page.column("id").to_pylist()}
-
-    def from_models(page: pa.Table) -> Iterator[pa.Table]:
-        if (table := _listed_claims(pipeline, page, reporter_ids())) is not None:
-            yield table
-
-    def from_reporters() -> Iterator[Any]:
-        tables = [
-            t for page in reporter_pages() if (t := _listed_claims(pipeline, page)) is not None
-        ]
-        yield from tables or _empty()  # the table exists after the first load, even empty
-
-    listed = dlt.transformer(from_models, name="model_claims", data_from=models)
-    listed.apply_hints(
-        table_name=_OBSERVATIONS,
-        primary_key=_OBSERVATION_KEY,
-        write_disposition=_OBSERVATION_DISPOSITION,
-        columns=_columns(**_OBSERVATION_COLUMNS),
-    )
-    return [listed, _claims_resource(from_reporters, "reporter_claims")]
+    return [models, reporters, *claims, *(details(name) for name in _DETAILS)]
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub_backfill(
     client: HubClient,
-    full: bool = False,
-    card_budget: int = settings.DEFAULT_CARD_BUDGET,
-    first_commit_budget: int = settings.DEFAULT_FIRST_COMMIT_BUDGET,
+    plan: Backfill,
+    claims: dict[str, str] | None = None,
     detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
-    listing_load_id: str | None = None,
 ) -> Iterable[DltResource]:
-    """What `hf_hub` loaded leaves to do: the budgeted cards and first commits of models that do
-    not report, most recently modified first, and a full listing's deletions. Create it after
-    `hf_hub` was loaded (`pipelines.load` does); with nothing to do it has no resources.
+    """What `hf_hub` loaded leaves to do (`plan`): the budgeted cards and first commits of models
+    that do not report, and a full listing's deletions, observed in the history unless `claims`
+    (the last claim hashes, as `Loaded.claims`) already has them deleted. With nothing to do it
+    has no resources, and `pipelines.load` skips the run.
 
     Args:
         client: the HTTP client, as for `hf_hub`.
-        full: with `listing_load_id`, reconcile deletions.
-        card_budget: cards of non-reporting models fetched per load.
-        first_commit_budget: first commits of non-reporting models with the placeholder
-            `createdAt` fetched per load.
+        plan: what to fetch and record.
+        claims: the last claim hashes of the observed models.
         detail_workers: concurrent detail requests.
-        listing_load_id: the load id of this load's (full) listing; `model_deletions` marks the
-            models it did not list.
     """
-    # One connection for the whole plan: each new one opens raw.duckdb again.
-    with _Destination(dlt.current.pipeline()) as dest:
-        todo = {
-            "model_cards": dest.query(_CARDS_TODO, card_budget) if card_budget > 0 else [],
-            "model_first_commits": dest.query(
-                _FIRST_COMMITS_TODO, parse_ts(HUB_CREATED_AT_PLACEHOLDER), first_commit_budget
-            )
-            if first_commit_budget > 0
-            else [],
-        }
-        resources = [
-            _detail(client, name, lambda items=items: items, detail_workers)
-            for name, items in todo.items()
-            if items
-        ]
-        if full and listing_load_id:
-            now = _now()
-            gone = dest.query(_GONE, listing_load_id)
-            back = dest.query(_BACK, listing_load_id)
-            deletions = [{"id": i, "deleted_at": now} for (i,) in gone]
-            deletions += [{"id": i, "deleted_at": None} for (i,) in back]
-            if deletions:
-                resources.append(_deletions(deletions))
-            # A model back in the listing was observed, not deleted, by the main run.
-            gone_claims = [
-                {"model_id": i, "sha": None, **claim_state(None, None, True)} for (i,) in gone
-            ]
-            if gone_claims:
-                resources.append(_claims_resource(_deleted_claims(gone_claims), "deleted_claims"))
+    todo = {"model_cards": plan.cards, "model_first_commits": plan.first_commits}
+    resources = [
+        dlt.resource(_fetched(client, name, items, detail_workers), **_detail_hints(name))
+        for name, items in todo.items()
+        if items
+    ]
+    if plan.deletions:
+        resources.append(_deletions(plan.deletions))
+    if plan.gone:
+        states = [{"model_id": i, "sha": None, **claim_state(None, None, True)} for i in plan.gone]
+        resources.append(_claims_resource(_deleted_claims(states, claims or {}), "deleted_claims"))
     return resources
 
 
-def _reporter_details(dest: _Destination, reporters: pa.Table, full: bool) -> dict[str, list[Any]]:
-    """What the listed reporters' details need: cards and sizes at their current sha, first
-    commits never fetched, datasets named and not known (all of them again when `full`)."""
-    rows = reporters.select(["id", "sha", "card_data"]).to_pylist()
-    ids = [r["id"] for r in rows]
-    current = [(r["id"], r["sha"]) for r in rows if r["sha"]]
-    have_card = dest.held("model_cards", "model_id, sha", ids)
-    have_size = dest.held("model_sizes", "model_id, sha", ids)
-    dated = {i for (i,) in dest.held("model_first_commits", "model_id", ids)}
-    named: set[str] = set()
-    for r in rows:
-        named |= named_datasets(_json(r["card_data"]))
-    # Datasets rarely change: refetched only by a full reconciliation, or once no longer refused.
-    known: set[str] = set()
-    if not full:
-        known = {
-            i
-            for (i, status) in dest.held(
-                "dataset_sizes", "dataset_id, status", [*named], "dataset_id"
-            )
-            if status != "refused"
-        }
-    return {
-        "model_cards": [key for key in current if key not in have_card],
-        "model_sizes": [key for key in current if key not in have_size],
-        "dataset_sizes": sorted(named - known),
-        "model_first_commits": [(i,) for i in ids if i not in dated],
-    }
-
-
-def history_started(pipeline: dlt.Pipeline) -> bool:
-    """Whether the destination keeps the history (loads before it existed did not)."""
-    with _Destination(pipeline) as dest:
-        return dest.has(_OBSERVATIONS)
-
-
+# The listing's arrow types of the history's columns (the dlt types of _OBSERVATION_COLUMNS).
+_ARROW_TYPES = {"text": pa.string(), "json": pa.string(), "bool": pa.bool_()}
 _CLAIMS_SCHEMA = pa.schema(
     [
-        pa.field("model_id", pa.string(), nullable=False),
-        ("sha", pa.string()),
-        ("tags", pa.string()),
-        ("co2_eq_emissions", pa.string()),
-        pa.field("is_deleted", pa.bool_(), nullable=False),
-        pa.field("claim_hash", pa.string(), nullable=False),
-        pa.field("load_id", pa.string(), nullable=False),
+        pa.field(name, _ARROW_TYPES[hint["data_type"]], nullable=hint["nullable"])
+        for name, hint in _columns(**_OBSERVATION_COLUMNS).items()
     ]
 )
 # Merged (delete-insert, which also deduplicates the staged rows) on the load that observed a row:
@@ -609,16 +477,11 @@ _OBSERVATION_DISPOSITION = "merge"
 _OBSERVATION_KEY = ("model_id", "load_id")
 
 
-def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Table | None:
+def _changed_claims(states: list[dict[str, Any]], last: dict[str, str]) -> pa.Table | None:
     """The `states` (rows of model_claim_observations) whose claim hash differs from their model's
-    last observation: an observation adds a row only where the claim changed."""
-    if not states:
-        return None
-    ids = [s["model_id"] for s in states]
-    # Sorted by model, then load: each model's newest observation is written last and wins.
-    observed = sorted(dest.held(_OBSERVATIONS, "model_id, load_id, claim_hash", ids))
-    last = {model_id: claim_hash for model_id, _, claim_hash in observed}
-    changed = [s for s in states if last.get(s["model_id"]) != s["claim_hash"]]
+    last observation (`last`; a model never observed never claimed): an observation adds a row
+    only where the claim changed."""
+    changed = [s for s in states if last.get(s["model_id"], NO_CLAIM_HASH) != s["claim_hash"]]
     if not changed:
         return None
     # Called while the package is extracted: its load id is the observation's.
@@ -626,41 +489,42 @@ def _changed_claims(dest: _Destination, states: list[dict[str, Any]]) -> pa.Tabl
     return pa.Table.from_pylist([{**s, "load_id": load_id} for s in changed], schema=_CLAIMS_SCHEMA)
 
 
-def _deleted_claims(states: list[dict[str, Any]]) -> Callable[[], Iterator[pa.Table]]:
+def _deleted_claims(states: list[dict[str, Any]], last: dict[str, str]) -> Iterator[pa.Table]:
     """The deletion rows of `states` not observed yet, compared when the package is extracted."""
-
-    def rows() -> Iterator[pa.Table]:
-        with _Destination(dlt.current.pipeline()) as dest:
-            table = _changed_claims(dest, states)
-        yield from [] if table is None else [table]
-
-    return rows
+    if (table := _changed_claims(states, last)) is not None:
+        yield table
 
 
-def _listed_claims(
-    pipeline: dlt.Pipeline, page: pa.Table, skip: set[str] = frozenset()
-) -> pa.Table | None:
-    """The changed claims of one listing page, but for the ids in `skip`."""
-    rows = page.select(["id", "sha", "tags", "card_data"]).to_pylist()
-    states = [
-        {"model_id": r["id"], "sha": r["sha"], **claim_state(r["tags"], r["card_data"])}
-        for r in rows
-        if r["id"] not in skip
-    ]
-    with _Destination(pipeline) as dest:
-        return _changed_claims(dest, states)
+def _claims_of(listing: DltResource, name: str, last: dict[str, str], tagged: bool) -> DltResource:
+    """A transformer writing the changed claims of each page of `listing`, for the models that
+    carry the co2_eq_emissions tag (`tagged`) or for those that do not."""
+
+    def rows(page: pa.Table) -> Iterator[pa.Table]:
+        listed = page.select(["id", "sha", "tags", "card_data"]).to_pylist()
+        states = [
+            {"model_id": r["id"], "sha": r["sha"], **claim_state(r["tags"], r["card_data"])}
+            for r in listed
+            if is_tagged(r["tags"]) == tagged
+        ]
+        if (table := _changed_claims(states, last)) is not None:
+            yield table
+
+    return dlt.transformer(rows, data_from=listing, **_claims_hints(name))
+
+
+def _claims_hints(name: str) -> dict[str, Any]:
+    """Hints of a resource inserting into model_claim_observations (several resources write it)."""
+    return {
+        "name": name,
+        "table_name": _OBSERVATIONS,
+        "primary_key": _OBSERVATION_KEY,
+        "write_disposition": _OBSERVATION_DISPOSITION,
+        "columns": _columns(**_OBSERVATION_COLUMNS),
+    }
 
 
 def _claims_resource(rows: Any, name: str) -> DltResource:
-    """A resource inserting into model_claim_observations (several resources write it)."""
-    return dlt.resource(
-        rows,
-        name=name,
-        table_name=_OBSERVATIONS,
-        primary_key=_OBSERVATION_KEY,
-        write_disposition=_OBSERVATION_DISPOSITION,
-        columns=_columns(**_OBSERVATION_COLUMNS),
-    )
+    return dlt.resource(rows, **_claims_hints(name))
 
 
 def _empty() -> Iterator[Any]:

@@ -267,29 +267,6 @@ def parse_ts(value: Any) -> datetime | None:
         return None
 
 
-LISTING_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        ("author", pa.string()),
-        ("sha", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("last_modified", pa.timestamp("us", tz="UTC")),
-        ("downloads", pa.int64()),
-        ("downloads_all_time", pa.int64()),
-        ("likes", pa.int64()),
-        ("tags", pa.string()),
-        ("pipeline_tag", pa.string()),
-        ("library_name", pa.string()),
-        ("gated", pa.string()),
-        ("private", pa.bool_()),
-        ("disabled", pa.bool_()),
-        ("card_data", pa.string()),
-        ("safetensors", pa.string()),
-        ("gguf", pa.string()),
-    ]
-)
-
-
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -306,31 +283,37 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def listing_table(models: list[dict[str, Any]]) -> pa.Table:
-    """One page of `/api/models` as an Arrow table with the raw `models` columns.
+# The raw `models` columns of a listing page, each once: name, Arrow type, and its value for one
+# listed model. The JSON columns are text: card metadata of any shape stays verbatim (no
+# flattening, no variant columns).
+_LISTING_FIELDS: tuple[tuple[str, pa.DataType, Callable[[dict[str, Any]], Any]], ...] = (
+    ("id", pa.string(), lambda m: m["id"]),
+    ("author", pa.string(), lambda m: _text(m.get("author"))),
+    ("sha", pa.string(), lambda m: _text(m.get("sha"))),
+    ("created_at", pa.timestamp("us", tz="UTC"), lambda m: parse_ts(m.get("createdAt"))),
+    ("last_modified", pa.timestamp("us", tz="UTC"), lambda m: parse_ts(m.get("lastModified"))),
+    ("downloads", pa.int64(), lambda m: _int(m.get("downloads"))),
+    ("downloads_all_time", pa.int64(), lambda m: _int(m.get("downloadsAllTime"))),
+    ("likes", pa.int64(), lambda m: _int(m.get("likes"))),
+    ("tags", pa.string(), lambda m: dumps(m.get("tags"))),
+    ("pipeline_tag", pa.string(), lambda m: _text(m.get("pipeline_tag"))),
+    ("library_name", pa.string(), lambda m: _text(m.get("library_name"))),
+    ("gated", pa.string(), lambda m: _text(m.get("gated"))),
+    ("private", pa.bool_(), lambda m: _bool(m.get("private"))),
+    ("disabled", pa.bool_(), lambda m: _bool(m.get("disabled"))),
+    ("card_data", pa.string(), lambda m: dumps(m.get("cardData"))),
+    ("safetensors", pa.string(), lambda m: dumps(m.get("safetensors"))),
+    ("gguf", pa.string(), lambda m: dumps(m.get("gguf"))),
+)
+LISTING_SCHEMA = pa.schema(
+    [pa.field(name, kind, nullable=name != "id") for name, kind, _ in _LISTING_FIELDS]
+)
 
-    Whole pages as Arrow keep dlt's normalizer out of the hot path, and the JSON columns as text
-    keep card metadata of any shape verbatim (no flattening, no variant columns).
-    """
-    columns = {
-        "id": [m["id"] for m in models],
-        "author": [_text(m.get("author")) for m in models],
-        "sha": [_text(m.get("sha")) for m in models],
-        "created_at": [parse_ts(m.get("createdAt")) for m in models],
-        "last_modified": [parse_ts(m.get("lastModified")) for m in models],
-        "downloads": [_int(m.get("downloads")) for m in models],
-        "downloads_all_time": [_int(m.get("downloadsAllTime")) for m in models],
-        "likes": [_int(m.get("likes")) for m in models],
-        "tags": [dumps(m.get("tags")) for m in models],
-        "pipeline_tag": [_text(m.get("pipeline_tag")) for m in models],
-        "library_name": [_text(m.get("library_name")) for m in models],
-        "gated": [_text(m.get("gated")) for m in models],
-        "private": [_bool(m.get("private")) for m in models],
-        "disabled": [_bool(m.get("disabled")) for m in models],
-        "card_data": [dumps(m.get("cardData")) for m in models],
-        "safetensors": [dumps(m.get("safetensors")) for m in models],
-        "gguf": [dumps(m.get("gguf")) for m in models],
-    }
+
+def listing_table(models: list[dict[str, Any]]) -> pa.Table:
+    """One page of `/api/models` as an Arrow table with the raw `models` columns (whole pages as
+    Arrow keep dlt's normalizer out of the hot path)."""
+    columns = {name: [value(m) for m in models] for name, _, value in _LISTING_FIELDS}
     return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
 
 
@@ -404,6 +387,14 @@ def named_datasets(card_data: Any) -> set[str]:
 _NO_CLAIM = {"co2_eq_emissions": None, "tags": None, "is_deleted": False}
 
 
+def is_tagged(tags: str | None) -> bool:
+    """Whether a listing's `tags` (JSON text) carry the co2_eq_emissions tag (a reporter)."""
+    if settings.EMISSIONS_TAG not in (tags or ""):  # no JSON parsed for ~99 % of the Hub
+        return False
+    listed = loads(tags)
+    return isinstance(listed, list) and settings.EMISSIONS_TAG in listed
+
+
 def claim_state(tags: str | None, card_data: str | None, deleted: bool = False) -> dict[str, Any]:
     """A model's carbon-relevant state from its listing's JSON text (`tags`, `card_data`), with
     `claim_hash`, the digest the loader compares with the model's last observation."""
@@ -415,11 +406,14 @@ def claim_state(tags: str | None, card_data: str | None, deleted: bool = False) 
     else:
         metadata = loads(card_data) if card_data else None
         co2 = metadata.get(settings.EMISSIONS_TAG) if isinstance(metadata, dict) else None
-        listed = loads(tags) if tags else None
-        tagged = isinstance(listed, list) and settings.EMISSIONS_TAG in listed
+        tagged = is_tagged(tags)
         if co2 is None and not tagged:  # the word appears elsewhere in the card
             state = dict(_NO_CLAIM)
         else:
             state = {"co2_eq_emissions": dumps(co2), "tags": tags, "is_deleted": False}
     canonical = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
     return {**state, "claim_hash": hashlib.sha256(canonical).hexdigest()[:32]}
+
+
+# The hash of a model that claims nothing: what a model never observed is read as.
+NO_CLAIM_HASH = claim_state(None, None)["claim_hash"]

@@ -15,6 +15,7 @@ from hub_replay import Corpus, HubReplay
 from hubcarbon import label_history
 from hubcarbon_settings import REPO_ROOT, Paths
 from pipelines import load
+from pipelines.hf_hub.helpers import NO_CLAIM_HASH
 from tests.load.loader import load_ok, wait_until
 from tests.serving.serving_support import fingerprint, hold
 
@@ -80,20 +81,27 @@ def test_touched_models_add_no_version(scenario: Scenario) -> None:
         versions = con.execute(
             "select count(*) from marts.emission_claim_history where model_id = ?", [touched[0]]
         ).fetchone()
-    assert dict(raw) == dict.fromkeys(touched, 1)
+    # The reporter's one row is its baseline claim; the silent model, never claiming, has none.
+    assert dict(raw) == {touched[0]: 1}
     assert versions == (1,)
 
 
 def test_loads_add_rows_only_for_the_changes(scenario: Scenario) -> None:
-    """The baseline observes every model once; the next loads (full listings) one row per change:
-    2 fixes, 1 removal, 2 new models, 2 deletions; then 1 restoration, 1 start."""
+    """The baseline observes every model that claims emissions (a model never observed never
+    claimed); the next loads (full listings) one row per change: 2 fixes, 1 removal, 2 new
+    models, 2 deletions; then 1 restoration, 1 start."""
     with duckdb.connect(str(scenario.steady / "raw.duckdb"), read_only=True) as con:
         per_load = con.execute(
             f"select count(*) from {OBSERVATIONS} group by _dlt_load_id order by _dlt_load_id"
         ).fetchall()
-        listed = con.execute("select count(*) from raw_hub.models").fetchone()[0]
+        (claimants,) = con.execute(
+            "select count(*) from raw_hub.models where tags like '%co2_eq_emissions%'"
+            " or card_data like '%co2_eq_emissions%'"
+        ).fetchone()
+    # The new models claim; the removed report, the starting one and the deleted ones do not now.
+    baseline = claimants - 2 + 1 - 1
     # Load 2 is a main run (5 rows) and a backfill (2 deletions); load 3 a main run.
-    assert [n for (n,) in per_load] == [listed - 2, 5, 2, 2]
+    assert [n for (n,) in per_load] == [baseline, 5, 2, 2]
 
 
 def test_a_load_killed_mid_package_then_rerun_keeps_the_same_history(scenario: Scenario) -> None:
@@ -112,6 +120,36 @@ def test_a_rebuild_from_raw_gives_identical_history_marts(scenario: Scenario, tm
     copy = tmp_path / "data"
     shutil.copytree(scenario.steady, copy)
     (copy / "warehouse.duckdb").unlink()
+    build(copy)
+    assert marts(copy / "warehouse.duckdb") == marts(scenario.steady / "warehouse.duckdb")
+
+
+def test_an_older_raw_file_with_a_row_for_every_model_builds_the_same_history(
+    scenario: Scenario, tmp_path
+) -> None:
+    """Loaders before the proportional baseline observed every model its first load listed, claim
+    or not. The same three loads with those rows, written as they wrote them (a row claiming
+    nothing, in the first load, for each model it listed and observed no claim of), build the
+    same history marts."""
+    copy = tmp_path / "data"
+    shutil.copytree(scenario.steady, copy)
+    (copy / "warehouse.duckdb").unlink()
+    with duckdb.connect(str(copy / "raw.duckdb")) as con:
+        (first,) = con.execute(f"select min(load_id) from {OBSERVATIONS}").fetchone()
+        con.execute(
+            f"""insert into {OBSERVATIONS} by name
+            select m.id as model_id, m.sha, false as is_deleted, ? as claim_hash,
+                   ? as load_id, ? as _dlt_load_id, 'baseline ' || m.id as _dlt_id
+            from raw_hub.models m
+            where m.created_at < to_timestamp(cast(? as double))
+              and not exists (select 1 from {OBSERVATIONS} o
+                              where o.model_id = m.id and o.load_id = ?)""",
+            [NO_CLAIM_HASH, first, first, first, first],
+        )
+        (observed,) = con.execute(
+            f"select count(distinct model_id) from {OBSERVATIONS} where load_id = ?", [first]
+        ).fetchone()
+    assert observed == MODELS  # the new models came after the first load
     build(copy)
     assert marts(copy / "warehouse.duckdb") == marts(scenario.steady / "warehouse.duckdb")
 
@@ -198,7 +236,9 @@ def test_a_raw_file_loaded_before_the_history_gets_its_baseline_from_its_next_lo
         observed = con.execute(
             f"select count(distinct model_id), count(*) from {OBSERVATIONS}"
         ).fetchone()
-    assert listed == (MODELS,) and observed == (MODELS, MODELS)
+    assert listed == (MODELS,) and observed[0] == observed[1] >= MODELS * REPORTER_SHARE
+    # A model never observed never claimed: the baseline holds the claimants only.
+    assert observed[0] < MODELS / 2
     assert "keeps no history yet: this load lists every model" in done.stderr
 
     build(data_dir)

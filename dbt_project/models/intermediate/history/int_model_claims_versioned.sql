@@ -4,9 +4,12 @@
 -- source, and the reporting level (macro reporting_level). Derived here, from the raw inputs, for
 -- every version, so a better parser rewrites the whole history on the next build. The card's
 -- prose is not versioned: this is the claim the Hub indexes (the co2_eq_emissions tag and key).
+-- A load observes a model once it claims something, or is deleted: before that the model claimed
+-- nothing, since the load that first listed it, which opens a version of its own here (see
+-- docs/architecture.md, "The history").
 with
 
-observations as (
+recorded as (
 
     select
         model_id,
@@ -16,14 +19,104 @@ observations as (
         tags,
         co2_eq_emissions_json,
         is_deleted,
-        model_id || '@' || load_id as version_key,
         not is_deleted and (
             co2_eq_emissions_json is not null
             or coalesce({{ hubcarbon.list_contains('tags', "'co2_eq_emissions'") }}, false)
-        ) as has_claim,
-        lead(observed_at) over (partition by model_id order by observed_at) as valid_to,
-        row_number() over (partition by model_id order by observed_at) as version_number
+        ) as has_claim
     from {{ ref('stg_hf_hub__model_claim_observations') }}
+
+),
+
+firsts as (
+
+    select
+        model_id,
+        load_id,
+        observed_at,
+        has_claim or is_deleted as is_opening
+    from (
+        select
+            recorded.*,
+            row_number() over (
+                partition by recorded.model_id order by recorded.observed_at
+            ) as observation_number
+        from recorded
+    ) as numbered
+    where observation_number = 1
+
+),
+
+-- Loaders before the proportional baseline observed every model they listed first, claim or not:
+-- a first observation in such a load is the model's first listing, with nothing to add.
+baseline_loads as (
+
+    select distinct load_id
+    from firsts
+    where not is_opening
+
+),
+
+history_start as (
+
+    select min(observed_at) as started_at
+    from recorded
+
+),
+
+-- The load that first listed a model is the first load of the history at or after the model's
+-- creation on the Hub (a model is listed from its creation on; an incremental load lists every
+-- model modified since the previous one), and before the model's first observation.
+first_listings as (
+
+    select
+        firsts.model_id,
+        min(loads.loaded_at) as listed_at
+    from firsts
+    inner join {{ ref('stg_hf_hub__models') }} as models on firsts.model_id = models.model_id
+    cross join history_start
+    inner join {{ ref('stg_hf_hub__loads') }} as loads
+        on
+            loads.is_completed
+            and history_start.started_at <= loads.loaded_at
+            and coalesce(models.hub_created_at, history_start.started_at) <= loads.loaded_at
+            and firsts.observed_at > loads.loaded_at
+    where
+        firsts.is_opening
+        and firsts.load_id not in (select baseline_loads.load_id from baseline_loads)
+    group by firsts.model_id
+
+),
+
+never_claimed as (
+
+    select
+        first_listings.model_id,
+        loads.load_id,
+        first_listings.listed_at as observed_at,
+        null as sha,
+        null as tags,
+        null as co2_eq_emissions_json,
+        false as is_deleted,
+        false as has_claim
+    from first_listings
+    inner join {{ ref('stg_hf_hub__loads') }} as loads on first_listings.listed_at = loads.loaded_at
+
+),
+
+observations as (
+
+    select
+        versions.*,
+        versions.model_id || '@' || versions.load_id as version_key,
+        lead(versions.observed_at) over (
+            partition by versions.model_id order by versions.observed_at
+        ) as valid_to,
+        row_number() over (partition by versions.model_id order by versions.observed_at) as version_number
+    from (
+        select * from recorded
+        union all
+        select * from never_claimed
+    ) as versions
 
 ),
 

@@ -12,8 +12,8 @@ renamed as (
     select
         load_id,
         schema_name,
-        status = 0 as is_completed,
-        cast(inserted_at as {{ hubcarbon.type_timestamp_utc() }}) as loaded_at
+        cast(status as integer) = 0 as is_completed,
+        {{ hubcarbon.dlt_load_id_to_timestamp('load_id') }} as loaded_at
 
     from source
 
