@@ -99,13 +99,14 @@ def _same(ours: object, theirs: object) -> bool:
 
 
 def normalised_type(arrow_type: pa.DataType) -> str:
-    """A column's type as a reader sees it, whatever each engine's width or precision: integer,
-    number (floating or decimal), text, boolean, date, timestamp (Spark has no time zone type),
-    or a list of one of them."""
+    """A column's type as a reader sees it, whatever each engine's width or precision: integer
+    (DuckDB's sums of integers are HUGEINT, decimal(38, 0) in Arrow; Spark's are bigint), number
+    (floating or decimal with a fraction), text, boolean, date, timestamp (Spark has no time zone
+    type), or a list of one of them."""
     if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
         return f"list<{normalised_type(arrow_type.value_type)}>"
     for name, test in (
-        ("integer", pa.types.is_integer),
+        ("integer", lambda t: pa.types.is_integer(t) or (pa.types.is_decimal(t) and t.scale == 0)),
         ("number", lambda t: pa.types.is_floating(t) or pa.types.is_decimal(t)),
         ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)),
         ("boolean", pa.types.is_boolean),
