@@ -559,9 +559,10 @@ def model_record(r: Reporter) -> dict:
             "2026" in r.origins and library == "transformers"
         )
         files["model.safetensors" if safetensors else "pytorch_model.bin"] = r.weights_bytes
-        if safetensors or r.parameters:
-            total = r.parameters or r.weights_bytes // 4
-            api["safetensors"] = {"parameters": {"F32": total}, "total": total}
+        # Only a count the data has: the Hub omits the summary when it cannot read one (e.g. a
+        # pytorch_model.bin repo), and a count guessed from the file size would pass for the Hub's.
+        if r.parameters:
+            api["safetensors"] = {"parameters": {"F32": r.parameters}, "total": r.parameters}
     return {
         "type": "model",
         "api": api,
@@ -645,6 +646,7 @@ def build(data: Path, out: Path) -> dict:
         "messy": dict(Counter(m.pop("_messy") or "regular" for m in models)),
         "base_model": dict(Counter(r.base_model[0] for r in reporters.values() if r.base_model)),
         "with_co2_tag": sum("co2_eq_emissions" in m["api"]["tags"] for m in models),
+        "with_parameters": sum("safetensors" in m["api"] for m in models),
         "placeholder_created_at": sum(
             m["api"]["createdAt"] == PLACEHOLDER_CREATED_AT for m in models
         ),

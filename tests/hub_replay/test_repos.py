@@ -44,6 +44,19 @@ def test_model_info_expand_and_revision(api, hub, corpus):
         api.model_info(record.id, revision="0" * 40)
 
 
+def test_detail_has_no_parameter_summary_where_the_real_count_is_unknown(api, hub, corpus):
+    """A snapshot repo with safetensors weights but no known count: its files (and sizes) are
+    served, the summary is absent, as the Hub omits one it cannot read, not made up."""
+    record = _snapshot_model(
+        corpus, lambda r: "model.safetensors" in r.files and "safetensors" not in r.api
+    )
+    body = httpx2.get(f"{hub.url}/api/models/{record.id}", params={"blobs": "true"}).json()
+    assert "safetensors" not in body
+    sizes = {s["rfilename"]: s["size"] for s in body["siblings"]}
+    assert sizes["model.safetensors"] == record.files["model.safetensors"]
+    assert api.model_info(record.id, files_metadata=True).safetensors is None
+
+
 def test_unknown_repositories_are_404_with_the_hub_error_code(api, hub):
     response = httpx2.get(f"{hub.url}/api/models/nobody/nothing")
     assert response.status_code == 404

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from hub_replay.build_snapshot import _parse_params
 from hub_replay.corpus import SNAPSHOT_PATH, load_snapshot, strip_front_matter
 from hub_replay.population import front_matter
 from hub_replay.records import PLACEHOLDER_CREATED_AT, ms
+
+# The study's curated models (HFClean), the only real parameter counts the snapshot's data has.
+HFCLEAN = Path(__file__).parents[2] / "dbt_project" / "seeds" / "study" / "hfclean.csv"
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +63,15 @@ def test_card_shapes_include_the_documented_messy_minority(snapshot):
     assert any(isinstance(v, dict) and "emission" in v for v in values)  # misspelled key
     text_only = [m for m in snapshot[0] if "**Carbon Emitted:** " in m.readme and "kg" in m.readme]
     assert text_only and all("co2_eq_emissions" not in m.api["tags"] for m in text_only)
+
+
+def test_parameter_counts_are_only_the_real_ones(snapshot):
+    """A `safetensors` summary exactly where the study knows the model's parameters, with that
+    count: none estimated from a weight file's size."""
+    seed = pd.read_csv(HFCLEAN, usecols=["modelId", "parameters"]).dropna()
+    real = sorted((name, _parse_params(count)) for name, count in seed.itertuples(index=False))
+    served = [
+        (m.id.split("/")[1], m.api["safetensors"]) for m in snapshot[0] if "safetensors" in m.api
+    ]
+    assert sorted((name, s["total"]) for name, s in served) == real
+    assert all(s["parameters"] == {"F32": s["total"]} for _, s in served)
