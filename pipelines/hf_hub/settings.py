@@ -54,6 +54,8 @@ PROGRESS_EVERY_S = 10.0
 # A dataset repo id as the Hub accepts it: `name` or `owner/name`.
 DATASET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$"
 
-# DuckDB of the destination: merging a full listing (1M models) otherwise takes GBs of RAM; with
-# a limit DuckDB spills to DATA_DIR/raw.duckdb.tmp/ and the loader stays well under 1 GB.
+# DuckDB of the destination, in force where dlt's load step copies and merges the staged rows:
+# merging a full listing (1M models) otherwise takes GBs of RAM; with a limit DuckDB spills to
+# DATA_DIR/raw.duckdb.tmp/, and the loader's peak stays flat with the population
+# (docs/benchmarks.md).
 DUCKDB_CONFIG = {"memory_limit": "400MB", "preserve_insertion_order": False}

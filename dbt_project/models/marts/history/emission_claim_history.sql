@@ -1,7 +1,8 @@
 -- One row per model per observed version of its emission claim (int_model_claims_versioned), for
 -- every model that claimed emissions in at least one observation: when the version was first
--- observed, until the next one (null: current), and the claim read from it. A model's first row is
--- its first observation: the first load's for the models it listed (the baseline).
+-- observed, until the next one (null: current), and the claim read from it. A model's first row
+-- starts at the load that first listed it: claiming nothing until its first claim, unless it
+-- claimed from the start (int_model_claims_versioned).
 -- efficiency_label: the label the last build during the version's validity gave the model (today's
 -- build for the current version; earlier builds recorded theirs in raw, source hubcarbon_builds).
 -- A label rates the whole population, so it can change within one version of the claim:
