@@ -54,6 +54,7 @@ SHOWN = (
     ("co2_eq_emissions_total_g_incl_inherited", "  counting inherited values too"),
 )
 # Coverage (marts.reporting_coverage): the share of models and of 30-day downloads a report covers.
+MEASURES = ("models", "downloads_30d")
 COVERAGE = (
     ("own_report_share", "covered by their own report"),
     ("lineage_report_share", "  or by a base model's report"),
@@ -136,8 +137,8 @@ def _summary(figures: headline.Figures, next_steps: list[str]) -> str:
     lines = ["", "hubcarbon demo — summary (definitions: docs/method.md)"]
     lines += [f"  {title:<38}: {shown_value(figure)}" for figure, title in SHOWN]
     lines += [
-        f"  {title:<38}: {headline.value(figures, prefix + '_models'):.2%} of models,"
-        f" {headline.value(figures, prefix + '_downloads_30d'):.2%} of 30-day downloads"
+        f"  {title:<38}: {headline.value(figures, f'{prefix}_{MEASURES[0]}'):.2%} of models,"
+        f" {headline.value(figures, f'{prefix}_{MEASURES[1]}'):.2%} of 30-day downloads"
         for prefix, title in COVERAGE
     ]
     lines.append(THIN_LINEAGE)
