@@ -3,8 +3,9 @@
 Each labelled model gets a label card (SVG and PNG) and a README badge (SVG) under
 ``DATA_DIR/labels/cards/<model id>``; `make labels` also writes ``DATA_DIR/labels/index.html``, a
 searchable offline list of every card. Every number comes from the marts (``efficiency_labels``,
-``fct_model_emissions``, ``efficiency_label_boundaries``, ``reporting_classification``): this
-module selects and formats, it never rates. The layouts are Jinja2 templates in ``templates/``.
+``fct_model_emissions``, ``efficiency_label_boundaries``, ``reporting_classification``, and
+``model_reporting_ancestors`` for the footprint its base models reported): this module selects
+and formats, it never rates nor sums. The layouts are Jinja2 templates in ``templates/``.
 
 The PNG is rasterised by resvg (``resvg-py``: one wheel from PyPI, no system library) with the
 DejaVu Sans files matplotlib already ships, and system fonts ignored: the same pixels on every
@@ -89,6 +90,26 @@ left join marts.quarantined_emissions as quarantined
 left join marts.fct_model_emissions as emissions on classification.model_id = emissions.model_id
 where classification.model_id = ?
 """
+# The ancestors reporting their own training run (the upstream footprint), nearest first, with
+# their own label when they have one.
+UPSTREAM_SQL = """
+select
+    ancestors.model_id,
+    ancestors.ancestor_model_id,
+    ancestors.depth,
+    ancestors.ancestor_own_emissions_g,
+    labels.efficiency_label
+from marts.model_reporting_ancestors as ancestors
+left join marts.efficiency_labels as labels on ancestors.ancestor_model_id = labels.model_id
+where ancestors.model_id in (select unnest(?))
+order by ancestors.model_id, ancestors.depth, ancestors.ancestor_own_emissions_g desc,
+    ancestors.ancestor_model_id
+"""
+# Lines a card gives the upstream footprint: the nearest reporting ancestors, then one line for the
+# rest; each line adds LINE_HEIGHT to the card's height.
+UPSTREAM_SHOWN = 2
+LINE_HEIGHT = 18
+CARD_HEIGHT = 700  # without an upstream footprint
 # The Hub's co2_eq_emissions metadata, as its model-card documentation specifies it: emissions in
 # grams, the other four fields free text. Placeholders in <> are for the author to replace.
 SNIPPET = """\
@@ -125,6 +146,25 @@ def grams(value: float) -> str:
     return _scaled(value, ((1e6, "t"), (1e3, "kg"), (1.0, "g"), (1e-3, "mg")), "").strip()
 
 
+def upstream_lines(upstream: list[dict]) -> list[str]:
+    """The footprint reported by a model's base models (model_reporting_ancestors), one line each
+    for the nearest, then the rest in one line."""
+    lines = []
+    for ancestor in upstream[:UPSTREAM_SHOWN]:
+        levels = "" if ancestor["depth"] == 1 else f" ({ancestor['depth']} levels up)"
+        lines.append(
+            f"base model {ancestor['ancestor_model_id']}{levels} reported"
+            f" {grams(ancestor['ancestor_own_emissions_g'])} for its training"
+        )
+    rest = upstream[UPSTREAM_SHOWN:]
+    if rest:
+        lines.append(
+            f"and {len(rest)} more base models reported"
+            f" {grams(sum(a['ancestor_own_emissions_g'] for a in rest))} for theirs"
+        )
+    return lines
+
+
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "\u2013"  # en dash
@@ -144,7 +184,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _ENV.filters.update(grams=grams, fmt=fmt, count=lambda v: fmt(v, "count"))
-_ENV.globals.update(colours=COLOURS, variant=VARIANT_TEXT)
+_ENV.globals.update(colours=COLOURS, variant=VARIANT_TEXT, line_height=LINE_HEIGHT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +198,7 @@ class Card:
     row: dict
     boundaries: dict[str, dict]  # metric -> its efficiency_label_boundaries row (VARIANT)
     loaded_on: str
+    upstream: list[dict]  # its model_reporting_ancestors rows, nearest first
 
     @property
     def model_id(self) -> str:
@@ -194,6 +235,7 @@ class Card:
             "reporting_level": row["reporting_level"],
             "loaded_on": self.loaded_on,
             "reference_model_id": self.boundaries["co2_eq_emissions"]["reference_model_id"],
+            "upstream": upstream_lines(self.upstream),
         }
         metrics = []
         for metric, name, unit in METRICS:
@@ -209,7 +251,8 @@ class Card:
                     "bound": _bound(rating, row[f"{metric}_rating_boundary_value"], boundary, unit),
                 }
             )
-        return {"card": card, "metrics": metrics}
+        shift = LINE_HEIGHT * len(card["upstream"])
+        return {"card": card, "metrics": metrics, "shift": shift, "height": CARD_HEIGHT + shift}
 
 
 def _bound(rating: str | None, value: float | None, boundary: dict, unit: str) -> str:
@@ -256,7 +299,16 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
         f"{CARDS_SQL} {where} order by emissions.downloads desc nulls last, labels.model_id",
         None if model_ids is None else [model_ids],
     )
-    return [Card(row, boundaries, loaded_on) for row in rows]
+    upstream = read_upstream(con, [row["model_id"] for row in rows])
+    return [Card(row, boundaries, loaded_on, upstream.get(row["model_id"], [])) for row in rows]
+
+
+def read_upstream(con: duckdb.DuckDBPyConnection, model_ids: list[str]) -> dict[str, list[dict]]:
+    """{model: its reporting ancestors, nearest first} for the models that have any."""
+    found: dict[str, list[dict]] = {}
+    for ancestor in _records(con, UPSTREAM_SQL, [model_ids]):
+        found.setdefault(ancestor["model_id"], []).append(ancestor)
+    return found
 
 
 def example_cards(con: duckdb.DuckDBPyConnection) -> list[Card]:
@@ -286,6 +338,7 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
         hint = f" Did you mean {near[0][0]}?" if near else " Check the id (org/name)."
         return LabelError(f"{model_id} is not a model in {where}.{hint}")
     row = rows[0]
+    upstream = read_upstream(con, [model_id]).get(model_id, [])
     parent, written = row["inherited_from_model_id"], f"“{row['value_raw']}”"
     if parent:
         reason = (
@@ -308,12 +361,22 @@ def explain_unlabelled(con: duckdb.DuckDBPyConnection, model_id: str, where: Pat
     )
     return LabelError(
         f"{model_id} has no efficiency label: {reason}.\n"
-        f"Reporting level: {row['reporting_level']}; the card fills"
+        + _upstream_report(upstream)
+        + f"Reporting level: {row['reporting_level']}; the card fills"
         f" {row['co2_fields_filled_count']} of the 5 co2_eq_emissions fields.\n"
         f"{remedy} to the YAML metadata at the top of its README.md (the Hub's co2_eq_emissions"
         " spec):\n\n" + SNIPPET,
         code=EXIT_DATA_SAYS_NO,
     )
+
+
+def _upstream_report(upstream: list[dict]) -> str:
+    """The reporting ancestors of a model without a label: their reports, where their cards are."""
+    lines = upstream_lines(upstream)
+    for i, ancestor in enumerate(upstream[:UPSTREAM_SHOWN]):
+        label, named = ancestor["efficiency_label"], ancestor["ancestor_model_id"]
+        lines[i] += f" (rated {label}: make label MODEL={named})" if label else " (not rated)"
+    return "".join(f"Its lineage reports: {line}.\n" for line in lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,8 +485,9 @@ def label_one(paths: Paths, model_id: str, base_url: str) -> str:
             raise explain_unlabelled(con, model_id, paths.warehouse)
     files = write_card(cards[0], paths.labels_dir, png=True)
     listed = "\n".join(f"  {f}" for f in files)
+    upstream = "".join(f"Upstream: {line}.\n" for line in cards[0].context()["card"]["upstream"])
     return (
-        f"label: {model_id} is rated {cards[0].label}; wrote\n{listed}\n"
+        f"label: {model_id} is rated {cards[0].label}; wrote\n{listed}\n{upstream}"
         f"Badge for its model card (markdown):\n{markdown(cards[0], base_url)}"
     )
 

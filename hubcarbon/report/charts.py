@@ -233,6 +233,38 @@ def stacked_shares(
         return _svg(fig, fig_id)
 
 
+def paired_shares(fig_id: str, shares: pd.DataFrame, *, colours: Sequence[str]) -> str:
+    """Horizontal bars of shares, one group per row of ``shares`` (index), one bar per column,
+    each annotated with its share. The axis is linear from 0 to 100 %: the parts of a whole are
+    compared by length."""
+    rows, columns = [str(row) for row in shares.index], list(shares.columns)
+    height = 0.8 / len(columns)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDE[0], 0.9 + 0.3 * len(rows) * len(columns)))
+        for i, (column, colour) in enumerate(zip(columns, colours, strict=False)):
+            y = np.arange(len(rows)) - 0.4 + height * (i + 0.5)
+            values = shares[column].fillna(0).to_numpy()
+            ax.barh(y, values, height=height * 0.9, color=colour, label=str(column))
+            for row_y, value in zip(y, values, strict=True):
+                ax.annotate(
+                    _share(value, 1.0) if value else "0%",
+                    (value, row_y),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8.5,
+                    color=INK,
+                )
+        ax.set_yticks(np.arange(len(rows)), rows)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1.1)  # room for the annotation of a bar at 100 %
+        ax.set_xticks(np.linspace(0, 1, 6))
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(columns), fontsize=9)
+        return _svg(fig, fig_id)
+
+
 def box_plot(fig_id: str, groups: Mapping[str, np.ndarray], *, xlabel: str) -> str:
     """Horizontal box plots on a log axis (whiskers at 1.5 IQR), with n beside each group label."""
     with plt.rc_context(STYLE):

@@ -431,6 +431,125 @@ def label_cards(con) -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------
+# Families: reports along the lineage (marts reporting_coverage, family_footprints, model_lineage)
+
+SCOPES = {
+    "own_report": "own report",
+    "lineage_report_only": "a base model's report only",
+    "no_report": "no report",
+}
+COVERAGE_MEASURES = {"models": "share of models", "downloads_30d": "share of 30-day downloads"}
+TOP_FAMILIES = 20
+# Below this share of the models reporting their own training run that some model declares as its
+# base, the report calls the lineage thin: the reporters' descendants then mostly do not say whose
+# they are (cards written before the Hub's base_model tags, as the bundled snapshot's).
+THIN_LINEAGE = 0.05
+
+
+def _lineage_extent(con) -> str:
+    """How far the lineage reaches: models declaring a base, reporters some model descends from,
+    the models it covers that report nothing themselves; and whether that is thin."""
+    declaring, models, reporters, reached, added = con.execute(
+        "select (select count(distinct model_id) from marts.model_lineage),"
+        " (select count(*) from marts.dim_models where not is_deleted),"
+        " (select count(own_emissions_g) from marts.fct_model_lineage_emissions),"
+        " (select count(distinct ancestor_model_id) from marts.model_reporting_ancestors),"
+        " (select value from marts.reporting_coverage"
+        "  where measure = 'models' and scope = 'lineage_report_only')"
+    ).fetchone()
+    extent = (
+        f" {declaring:,} of {models:,} models declare a base model; {reached:,} of the"
+        f" {reporters:,} models reporting their own training run have a descendant declaring them;"
+        f" models reporting nothing themselves that the lineage covers: {added or 0:,.0f}."
+    )
+    if reached < THIN_LINEAGE * reporters:
+        extent += (
+            " The lineage is thin: few reporters' descendants declare their base, so 'no report'"
+            " holds models whose base may report, and what the lineage covers is a floor."
+        )
+    return extent
+
+
+def coverage_by_scope(con) -> Figure:
+    frame = _df(
+        con,
+        "select measure, scope, value, share from marts.reporting_coverage"
+        f" where measure in ({', '.join(repr(m) for m in COVERAGE_MEASURES)})",
+    )
+    shares = (
+        frame.pivot_table(index="scope", columns="measure", values="share", dropna=False)
+        .reindex(index=list(SCOPES), columns=list(COVERAGE_MEASURES))
+        .rename(index=SCOPES, columns=COVERAGE_MEASURES)
+    )
+    models = int(frame.loc[frame["measure"] == "models", "value"].sum())
+    return Figure(
+        "fam-coverage",
+        "families",
+        "Share of models against share of downloads, by where the report is",
+        "Every model on the Hub (deleted ones left out) in one scope: its own measured report, no"
+        " report of its own but an ancestor reporting its own training run, or neither. The"
+        " downloads are the Hub's 30-day count: use is concentrated on a few models, so the two"
+        " shares differ." + _lineage_extent(con),
+        models,
+        charts.paired_shares("fam-coverage", shares, colours=charts.PALETTE[:2]),
+    )
+
+
+def top_families(con) -> Figure:
+    frame = _df(
+        con,
+        "select family_root_id, descendants, descendant_finetunes, descendant_adapters,"
+        " descendant_quantizations, descendant_merges, family_downloads_30d, reporting_members,"
+        " root_own_emissions_g, family_own_emissions_g, top_reporting_member_id"
+        " from marts.family_footprints"
+        f" order by family_downloads_30d desc, family_root_id limit {TOP_FAMILIES}",
+    )
+    rows = [
+        (
+            r.family_root_id,
+            f"{r.descendants:,}",
+            f"{r.descendant_finetunes:,} / {r.descendant_adapters:,}"
+            f" / {r.descendant_quantizations:,} / {r.descendant_merges:,}",
+            f"{int(r.family_downloads_30d):,}",
+            f"{r.reporting_members:,} of {r.descendants + 1:,}",
+            _grams_or_dash(r.root_own_emissions_g),
+            _grams_or_dash(r.family_own_emissions_g),
+            DASH if pd.isna(r.top_reporting_member_id) else r.top_reporting_member_id,
+        )
+        for r in frame.itertuples()
+    ]
+    if not rows:
+        rows = [("No model declares a base model: there is no family to show.", *[DASH] * 7)]
+    return Figure(
+        "fam-top",
+        "families",
+        f"The {TOP_FAMILIES} families with the most downloads, and what they report",
+        "A family is a root (a model declaring no base) and every model descending from it; a"
+        " merge of two families counts in both. Reported footprint: the root's own training run"
+        " and the sum of the members' own runs, each counted once (copied values left out);"
+        " reporting members: those reporting their own run, root included." + _lineage_extent(con),
+        int((frame["descendants"] + 1).sum()),
+        _html_table(
+            [
+                "family (root)",
+                "descendants",
+                "fine-tunes / adapters / quantizations / merges",
+                "30-day downloads",
+                "reporting members",
+                "root's own CO\u2082e",
+                "members' own CO\u2082e",
+                "top reporting member",
+            ],
+            rows,
+        ),
+    )
+
+
+def _grams_or_dash(value: float | None) -> str:
+    return DASH if _float(value) is None else charts.grams(value, digits=3)
+
+
+# ---------------------------------------------------------------------------------------------
 # The history: what the loads saw change (marts rq1_reporting_observed_monthly, emission_changes)
 
 CHANGE_COLUMNS = {
@@ -538,6 +657,8 @@ FIGURES: tuple[FigureFn, ...] = (
     labels_by_domain,
     labels_by_year,
     label_cards,
+    coverage_by_scope,
+    top_families,
     observed_changes,
     largest_corrections,
 )

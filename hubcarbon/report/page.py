@@ -12,6 +12,7 @@ SECTIONS = (
     ("rq1", "RQ1 — How do model creators report their training emissions?"),
     ("rq2", "RQ2 — How large are the reported emissions, and what drives them?"),
     ("classifications", "The two classifications: reporting level and carbon-efficiency label"),
+    ("families", "Families: reports along the lineage"),
     ("history", "The Hub's history: what the loads saw change"),
 )
 

@@ -1,11 +1,18 @@
 """The lineage marts built from the raw_hub fixture's families and bad inputs (issue #22): each
-bad input gets a clear status, never a crash, a hang or a wrong sum."""
+bad input gets a clear status, never a crash, a hang or a wrong sum; and the label cards that
+name a reporting base model."""
 
 from __future__ import annotations
 
+import shutil
+import xml.etree.ElementTree as ET
+
 import pytest
+from pipeline_support import run_module
 
 from .raw_hub_fixture import DEEP_CHAIN
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 LINEAGE_COLUMNS = (
     "family_root_id, depth, ancestor_count, own_emissions_g, upstream_emissions_g,"
@@ -154,3 +161,37 @@ def test_coverage_shares_split_every_measure(warehouse):
     assert figures["own_report_share_downloads_30d"] == pytest.approx(own)
     assert figures["lineage_report_share_downloads_30d"] == pytest.approx(lineage)
     assert own < lineage
+
+
+def test_the_reporting_ancestors_are_named_once_each(warehouse):
+    # merge-3 reaches base-7b through chat-ft and ft-plain: one row, at its shortest distance.
+    assert warehouse.query(
+        "select ancestor_model_id, depth, ancestor_own_emissions_g"
+        " from marts.model_reporting_ancestors where model_id = 'mrg/merge-3' order by depth"
+    ) == [("lin/chat-ft", 1, 5000), ("lin/base-7b", 2, 1e6)]
+
+
+def test_label_cards_name_the_base_model_that_reported(warehouse, tmp_path):
+    """make label on the fixture's family (the demo's labelled models have no reporting base):
+    a labelled fine-tune's card shows its base's report; a merge without a label of its own exits
+    1 and names its reporting ancestors and their cards."""
+    shutil.copyfile(warehouse.path, tmp_path / "warehouse.duckdb")
+    labelled = run_module("hubcarbon.labels lin/ft-of-ft", tmp_path)
+    assert labelled.returncode == 0, labelled.stderr
+    line = "base model lin/base-7b (2 levels up) reported 1 t for its training"
+    assert f"Upstream: {line}.\n" in labelled.stdout
+    card = ET.parse(tmp_path / "labels/cards/lin/ft-of-ft.svg").getroot()
+    shown = [t for t in card.iter(f"{SVG}text") if t.get("id", "").endswith("-upstream-1")]
+    assert [t.text for t in shown] == [line[0].upper() + line[1:]]
+    assert f"Its {line}." in card.find(f"{SVG}desc").text
+    assert card.get("height") == "718"  # one line more than a card without
+
+    merge = run_module("hubcarbon.labels mrg/merge-3", tmp_path)
+    assert merge.returncode == 1  # no label of its own: the data says no
+    assert "mrg/merge-3 has no efficiency label: " in merge.stderr
+    assert (
+        "Its lineage reports: base model lin/chat-ft reported 5 kg for its training"
+        " (rated D: make label MODEL=lin/chat-ft).\n"
+        "Its lineage reports: base model lin/base-7b (2 levels up) reported 1 t for its training"
+        " (rated D: make label MODEL=lin/base-7b).\n"
+    ) in merge.stderr

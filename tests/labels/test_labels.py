@@ -240,3 +240,66 @@ def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "make build" in done.stderr
     assert not Paths(tmp_path / "empty").labels_dir.exists()
+
+
+UPSTREAM_LINE = re.compile(r"[Bb]ase model (\S+)(?: \((\d+) levels up\))? reported (\S+ \S+) for")
+
+
+def upstream_of(labelled: Labelled, model_id: str) -> list[dict]:
+    """The model's reporting ancestors as the mart lists them, nearest first."""
+    return records(
+        labelled.paths,
+        "select ancestor_model_id, depth, ancestor_own_emissions_g"
+        " from marts.model_reporting_ancestors where model_id = ?"
+        " order by depth, ancestor_own_emissions_g desc, ancestor_model_id",
+        [model_id],
+    )
+
+
+def test_a_card_without_an_upstream_footprint_has_no_line_for_it(labelled: Labelled) -> None:
+    """The demo's labelled models: none descends from a reporting base (its lineage is thin;
+    tests/dbt_models/test_lineage.py draws cards that do)."""
+    ((model_id,),) = (
+        r.values()
+        for r in records(
+            labelled.paths,
+            "select model_id from marts.efficiency_labels"
+            " anti join marts.model_reporting_ancestors using (model_id) order by 1 limit 1",
+        )
+    )
+    done = run_module(f"hubcarbon.labels {model_id}", labelled.paths.data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "Upstream: " not in done.stdout
+    card = ET.parse(card_file(labelled, model_id, ".svg")).getroot()
+    assert card.get("height") == "700"
+    assert "upstream" not in ET.tostring(card, encoding="unicode")
+
+
+def test_a_model_without_a_label_names_the_base_model_that_reported(labelled: Labelled) -> None:
+    (model_id,) = (
+        r["model_id"]
+        for r in records(
+            labelled.paths,
+            "select model_id from marts.model_reporting_ancestors"
+            " anti join marts.efficiency_labels using (model_id)"
+            " order by depth, model_id limit 1",
+        )
+    )
+    nearest = upstream_of(labelled, model_id)[0]
+    done = run_module(f"hubcarbon.labels {model_id}", labelled.paths.data_dir)
+    assert done.returncode == 1  # no label of its own: the data says no
+    assert f"{model_id} has no efficiency label: " in done.stderr
+    reported = re.search(r"Its lineage reports: (.*)\.\n", done.stderr)
+    assert reported, done.stderr
+    named, _, grams = UPSTREAM_LINE.match(reported[1]).groups()
+    assert named == nearest["ancestor_model_id"]
+    assert grams_on_card(grams) == pytest.approx(nearest["ancestor_own_emissions_g"], rel=5e-3)
+    letter = records(
+        labelled.paths,
+        "select efficiency_label from marts.efficiency_labels where model_id = ?",
+        [named],
+    )
+    if letter:  # where the base model's own card is
+        assert f"(rated {letter[0]['efficiency_label']}: make label MODEL={named})" in reported[1]
+    assert "co2_eq_emissions:" in done.stderr  # and how to report its own training
+    assert not card_file(labelled, model_id, ".svg").exists()

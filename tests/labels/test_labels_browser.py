@@ -61,12 +61,17 @@ def assert_offline(run: PageRun) -> None:
 def test_cards_render_offline_with_every_text_inside(
     browser: Browser, labelled: Labelled, screenshot: Callable[[str], Path]
 ) -> None:
-    # The example, and the cards whose id, value or source as written is longest.
+    # The example, the cards whose id, value or source as written is longest, and those naming
+    # the most base models that report.
     cards = records(
         labelled.paths,
-        "select model_id, efficiency_label from marts.efficiency_labels"
+        "select model_id, efficiency_label, coalesce(upstream, 0) as upstream"
+        " from marts.efficiency_labels"
         " inner join marts.fct_model_emissions using (model_id)"
+        " left join (select model_id, count(*) as upstream from marts.model_reporting_ancestors"
+        "  group by model_id) using (model_id)"
         " qualify model_id = ?"
+        " or row_number() over (order by upstream desc nulls last, model_id) <= 3"
         " or row_number() over (order by length(model_id) desc, model_id) <= 3"
         " or row_number() over (order by length(co2_eq_emissions_raw) desc, model_id) <= 3"
         " or row_number() over (order by length(emissions_source_raw) desc nulls last,"
@@ -81,7 +86,9 @@ def test_cards_render_offline_with_every_text_inside(
             browser.screenshot(screenshot("label_card.png"))
         assert_offline(run)
         drawn = run.evaluated
-        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 700)
+        # 700 px, and a line more for each base model's footprint shown (at most three lines).
+        upstream = min(row["upstream"], 3)
+        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 700 + 18 * upstream)
         assert (
             drawn["title"]
             == f"CO₂ efficiency label {row['efficiency_label']} for {row['model_id']}"

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+import duckdb
+
+from expectations import headline
 from hubcarbon import demo
 from hubcarbon_settings import REPO_ROOT
 
@@ -24,6 +27,14 @@ def test_the_demo_prints_the_summary_the_readme_states(demo_run) -> None:
     for line in STATED[1].splitlines():
         assert line in printed, f"README line not in the demo's summary: {line!r}"
     assert "\x1b[" not in done.stdout + done.stderr, "colour codes in piped output"
+    # The coverage the summary states is the marts' (headline_figures), and the thin lineage said.
+    with duckdb.connect(str(demo_run.paths.warehouse), read_only=True) as con:
+        figures = headline.read(con)
+    for prefix, title in demo.COVERAGE:
+        models, downloads = (headline.value(figures, f"{prefix}_{m}") for m in demo.MEASURES)
+        line = f"  {title:<38}: {models:.2%} of models, {downloads:.2%} of 30-day downloads"
+        assert line in STATED[1].splitlines(), line
+    assert demo.THIN_LINEAGE in STATED[1].splitlines()
     shown = str(demo_run.paths.data_dir)  # outside the repository: shown in full
     for command in ("report", f"label MODEL={demo.EXAMPLE_MODEL}", "sql"):
         assert f"  make {command} DATA_DIR={shown}" in done.stdout

@@ -24,6 +24,8 @@ FIGURE_IDS = {
     "cls-labels-domain",
     "cls-labels-year",
     "cls-label-cards",
+    "fam-coverage",
+    "fam-top",
     "hist-changes-month",
     "hist-corrections",
 }

@@ -135,3 +135,23 @@ def test_the_all_reporters_median_stays_visible_under_a_line_that_coincides_with
     # Wider than the others by more than a line on either side, and drawn first: beneath them.
     assert width["all-reporters"] >= 2 * max(width["autotrain"], width["not-autotrain"]) + 1
     assert lines[0].get("id").endswith("-line-all-reporters")
+
+
+def test_the_coverage_bars_are_the_marts_shares_on_a_linear_axis_from_zero(
+    page: str, demo_warehouse: Paths
+) -> None:
+    svg = chart(page, "fam-coverage")
+    ticks = [float(label.rstrip("%")) for label in tick_labels(svg, "x")]
+    assert ticks == [0, 20, 40, 60, 80, 100], ticks
+    texts = [text.text for text in svg.iterfind(".//svg:text", NS)]
+    shares = rows(
+        demo_warehouse,
+        "select measure, scope, share from marts.reporting_coverage"
+        " where measure in ('models', 'downloads_30d')",
+    )
+    assert len(shares) == 6
+    for measure, scope, share in shares:  # each bar says its share, the smallest ones too
+        shown = "< 0.1%" if 0 < share < 0.001 else f"{share:.1%}" if share else "0%"
+        assert shown in texts, (measure, scope, share, texts)
+    for legend in ("share of models", "share of 30-day downloads"):
+        assert legend in texts

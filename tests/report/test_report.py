@@ -130,3 +130,26 @@ def test_an_empty_history_says_why(figures: dict[str, dict], demo_warehouse: Pat
         assert "No change observed" in text, fig_id
         assert f"the baseline, saw it ({baseline:%Y-%m-%d})" in text, fig_id
         assert "built from a single load" in text, fig_id
+
+
+def test_the_families_are_the_marts_top_20_by_downloads_and_say_the_lineage_is_thin(
+    report_page: Path, figures: dict[str, dict], demo_warehouse: Paths
+) -> None:
+    section = re.search(r'<figure id="fam-top".*?</figure>', report_page.read_text(), re.S)[0]
+    shown = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td>.*?</tr>", section)
+    with duckdb.connect(str(demo_warehouse.warehouse), read_only=True) as con:
+        top = con.execute(
+            "select family_root_id, descendants from marts.family_footprints"
+            " order by family_downloads_30d desc, family_root_id limit 20"
+        ).fetchall()
+        declaring, models = con.execute(
+            "select (select count(distinct model_id) from marts.model_lineage),"
+            " (select count(*) from marts.dim_models where not is_deleted)"
+        ).fetchone()
+    assert top, "the demo has a few families"
+    assert shown == [(root, f"{descendants:,}") for root, descendants in top]
+    assert figures["fam-top"]["n"] == sum(descendants + 1 for _, descendants in top)
+    for fig_id in ("fam-top", "fam-coverage"):  # the bundled snapshot predates base_model tags
+        text = figures[fig_id]["text"]
+        assert f" {declaring:,} of {models:,} models declare a base model;" in text, fig_id
+        assert "The lineage is thin" in text, fig_id

@@ -50,6 +50,7 @@ KNOWN_MARTS = {
     "reporting_coverage",
     "reporting_coverage_monthly",
     "family_footprints",
+    "model_reporting_ancestors",
 }
 
 
