@@ -157,7 +157,7 @@ class Card:
 
     row: dict
     boundaries: dict[str, dict]  # metric -> its efficiency_label_boundaries row (VARIANT)
-    loaded_on: str
+    origin: Origin
 
     @property
     def model_id(self) -> str:
@@ -192,7 +192,8 @@ class Card:
             "domain": row["domain"],
             "downloads": row["downloads"] or 0,
             "reporting_level": row["reporting_level"],
-            "loaded_on": self.loaded_on,
+            "data_origin": self.origin.text,
+            "is_demo": self.origin.is_demo,
             "reference_model_id": self.boundaries["co2_eq_emissions"]["reference_model_id"],
         }
         metrics = []
@@ -248,15 +249,28 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
             [VARIANT],
         )
     }
-    (loaded_at,) = con.execute("select loaded_at from marts.build_info").fetchone()
-    loaded_on = "at an unknown date" if loaded_at is None else f"{loaded_at:%Y-%m-%d}"
+    origin = read_origin(con)
     where = "" if model_ids is None else "where labels.model_id in (select unnest(?))"
     rows = _records(
         con,
         f"{CARDS_SQL} {where} order by emissions.downloads desc nulls last, labels.model_id",
         None if model_ids is None else [model_ids],
     )
-    return [Card(row, boundaries, loaded_on) for row in rows]
+    return [Card(row, boundaries, origin) for row in rows]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the build's figures come from (marts.build_info): its sentence, and whether it is
+    the demo's bundled snapshot rather than the Hub."""
+
+    text: str
+    is_demo: bool
+
+
+def read_origin(con: duckdb.DuckDBPyConnection) -> Origin:
+    text, kind = con.execute("select data_origin, endpoint_kind from marts.build_info").fetchone()
+    return Origin(text, kind == "bundled_snapshot")
 
 
 def example_cards(con: duckdb.DuckDBPyConnection) -> list[Card]:
@@ -391,7 +405,7 @@ def write_index(cards: list[Card], labels_dir: Path) -> Path:
         letters=LETTERS,
         domains=sorted({r[2] for r in rows}),
         sources=sorted({r[3] for r in rows}),
-        loaded_on=cards[0].loaded_on if cards else "",
+        data_origin=cards[0].origin.text if cards else "",
     )
     target = labels_dir / "index.html"
     _write(target, html.encode())

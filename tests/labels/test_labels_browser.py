@@ -81,7 +81,7 @@ def test_cards_render_offline_with_every_text_inside(
             browser.screenshot(screenshot("label_card.png"))
         assert_offline(run)
         drawn = run.evaluated
-        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 700)
+        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 718)
         assert (
             drawn["title"]
             == f"CO₂ efficiency label {row['efficiency_label']} for {row['model_id']}"
