@@ -73,10 +73,11 @@ def export_frames(warehouse: Path, selected: list[Frame], out_dir: Path) -> None
 
 
 def run_checkpoint(
-    checks_dir: Path, selected: list[Frame], frames_dir: Path, run_name: str
+    checks_dir: Path, selected: list[Frame], frames_dir: Path, run_name: str, origin: str
 ) -> tuple[Any, str]:
     """(Re)declare the GX project from ``selected``, run its one Checkpoint under ``run_name``;
-    returns the result and the URL of the Data Docs index."""
+    returns the result and the URL of the Data Docs index. Every suite's notes (on its Data Docs
+    page) and the run's name (on every page) say where the data comes from (``origin``)."""
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
@@ -96,6 +97,7 @@ def run_checkpoint(
                 name=frame.name,
                 expectations=frame.expectations,
                 meta={"notes": frame.description},
+                notes=f"Data: {origin}.",
             )
         )
         definitions.append(
@@ -215,6 +217,12 @@ def _headline(warehouse: Path) -> str:
         return headline.one_line(headline.read(con))
 
 
+def _origin(warehouse: Path) -> tuple[str, str]:
+    """Where the checked figures come from (marts.build_info): its sentence and its kind."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select data_origin, endpoint_kind from marts.build_info").fetchone()
+
+
 def main() -> int:
     paths = Paths.writable_from_env("check")
     if not paths.warehouse.exists():
@@ -233,10 +241,11 @@ def main() -> int:
     except duckdb.Error as error:  # a mart or column the contract promises is missing
         print(f"make check: the warehouse does not follow the contract: {error}", file=sys.stderr)
         return EXIT_DATA_SAYS_NO
-    # Data Docs list runs by name: say which build of the warehouse each one checked.
+    # Data Docs list runs by name: say which build of the warehouse each one checked, and from what.
     built = datetime.fromtimestamp(paths.warehouse.stat().st_mtime, UTC)
-    run_name = f"warehouse-built-{built:%Y-%m-%dT%H:%M:%SZ}"
-    result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir, run_name)
+    origin, kind = _origin(paths.warehouse)
+    run_name = f"warehouse-built-{built:%Y-%m-%dT%H:%M:%SZ}-from-{kind or 'no-load'}"
+    result, data_docs = run_checkpoint(checks_dir, FRAMES, frames_dir, run_name, origin)
     found = outcomes(result)
     print(f"make check: the warehouse holds {_headline(paths.warehouse)}")
     print(summary(found, data_docs))

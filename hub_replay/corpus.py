@@ -30,6 +30,9 @@ from hub_replay.records import (
     ms,
 )
 
+# The name the imitation announces for this corpus (with changes made to it, as the demo's second
+# load serves, it is still the bundled snapshot, not anything the real Hub holds).
+BUNDLED = "bundled"
 SNAPSHOT_PATH = Path(__file__).parent / "data" / "snapshot.jsonl.gz"
 # Generated non-reporters beside the snapshot in `Corpus.bundled()` and `serve`: a 2.6 % reporting
 # share (the study saw 0.8 %) while the demo's load still takes about a minute (see README).
@@ -103,8 +106,10 @@ class Corpus:
         models: Iterable[ModelRecord] = (),
         datasets: Iterable[DatasetRecord] = (),
         population: Population | None = None,
+        name: str | None = None,
     ):
         self.population = population
+        self.name = name  # what the server announces in X-Hub-Replay-Corpus; None: nothing
         self._models: dict[str, ModelRecord] = {}
         self._datasets = {d.id: d for d in datasets}
         self._deleted: set[str] = set()
@@ -126,7 +131,7 @@ class Corpus:
         """The committed snapshot (real reporters) plus ``population`` generated non-reporters."""
         models, datasets = load_snapshot(SNAPSHOT_PATH)
         generated = Population(population, seed=seed) if population else None
-        return cls(models, datasets, generated)
+        return cls(models, datasets, generated, name=BUNDLED)
 
     @classmethod
     def generated(cls, models: int, reporter_share: float = 0.005, seed: int = 0) -> Corpus:

@@ -30,6 +30,9 @@ from hub_replay.records import (
 )
 
 MAX_PAGE = 1000
+# Sent on every answer of an imitation serving a named corpus (`Corpus.name`, e.g. "bundled"): the
+# real Hub never sends it, so a loader can tell, from the answers alone, what it loaded.
+CORPUS_HEADER = "X-Hub-Replay-Corpus"
 COMMITS_PAGE = 50
 _REPO = r"(?P<repo>[^/]+(?:/[^/]+)?)"
 _ROUTES = [
@@ -406,6 +409,8 @@ def _handler_for(hub: HubReplay) -> type[BaseHTTPRequestHandler]:
                     **{h.lower(): headers[h] for h in ("RateLimit", "Retry-After") if h in headers},
                 }
             )
+            if hub.corpus.name:
+                headers[CORPUS_HEADER] = hub.corpus.name
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

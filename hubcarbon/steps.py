@@ -71,6 +71,22 @@ def run_dbt(
     return subprocess.run([str(DBT), *command], cwd=project_dir, env=env, check=False).returncode
 
 
+# The marts.build_info columns every export carries as Parquet key-value metadata, under
+# "hubcarbon.<column>": a file shared alone still says where its figures come from.
+EXPORT_METADATA = ("data_origin", "endpoint_kind", "endpoint", "load_id", "loaded_at")
+
+
+def export_metadata(build_info: Mapping[str, object] | None) -> dict[str, str]:
+    """The Parquet key-value metadata of every export, from the row of marts.build_info (None: a
+    warehouse of another dbt project, e.g. a test's, which has no build_info, and no metadata)."""
+    if build_info is None:
+        return {}
+    return {
+        f"hubcarbon.{column}": "" if build_info[column] is None else str(build_info[column])
+        for column in EXPORT_METADATA
+    }
+
+
 def write_exports(
     paths: Paths, marts: Sequence[str], write: Callable[[str, Path], None]
 ) -> list[Path]:

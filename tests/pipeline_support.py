@@ -19,6 +19,8 @@ from hubcarbon_settings import REPO_ROOT, Paths
 # What a piped run of `make` does not pass on: the imitation needs no token, and tests read the
 # output as plain text (no forced colour codes).
 NOT_PASSED = ("HF_TOKEN", "FORCE_COLOR")
+# What every output built on the demo says of its data (marts.build_info.data_origin).
+DEMO_ORIGIN = "demo snapshot (imitated Hub), not today\u2019s Hub"
 
 
 def module_env(data_dir: Path, **env: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ from hubcarbon.steps import (
     Rows,
     WarehouseError,
     described_raw_tables,
+    export_metadata,
     lock_holder,
     naming_the_raw_writer,
     run_dbt,
@@ -153,10 +154,18 @@ def export(paths: Paths) -> list[Path]:
             ).fetchall()
         ]
 
+        info = (
+            con.execute(f"from {MARTS_SCHEMA}.build_info").fetchdf().to_dict("records")[0]
+            if "build_info" in marts
+            else None
+        )
+        pairs = [f"{_literal(k)}: {_literal(v)}" for k, v in export_metadata(info).items()]
+        metadata = f", kv_metadata {{{', '.join(pairs)}}}" if pairs else ""
+
         def write(mart: str, partial: Path) -> None:
             con.execute(
                 f"copy (from {MARTS_SCHEMA}.{_ident(mart)}) to {_literal(partial)}"
-                " (format parquet, compression zstd)"
+                f" (format parquet, compression zstd{metadata})"
             )
 
         written = write_exports(paths, marts, write)

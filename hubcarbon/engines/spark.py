@@ -34,6 +34,7 @@ from hubcarbon.steps import (
     MARTS_SCHEMA,
     Rows,
     WarehouseError,
+    export_metadata,
     naming_the_raw_writer,
     run_dbt,
     write_exports,
@@ -175,11 +176,17 @@ def export(paths: Paths) -> list[Path]:
         )
     started = time.monotonic()
     with session(paths.spark_dir) as spark:
+        marts = tables(spark, MARTS_SCHEMA)
+        built = "build_info" in marts
+        info = read(spark, f"{MARTS_SCHEMA}.build_info").to_pylist()[0] if built else None
+        metadata = export_metadata(info)
 
         def write(mart: str, partial: Path) -> None:
-            pq.write_table(read(spark, f"{MARTS_SCHEMA}.{mart}"), partial, compression="zstd")
+            table = read(spark, f"{MARTS_SCHEMA}.{mart}")
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
+            pq.write_table(table, partial, compression="zstd")
 
-        written = write_exports(paths, tables(spark, MARTS_SCHEMA), write)
+        written = write_exports(paths, marts, write)
     print(
         f"export: {len(written)} marts written from Spark to {paths.exports_dir}"
         f" in {time.monotonic() - started:.1f}s"

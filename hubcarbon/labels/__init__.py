@@ -109,7 +109,7 @@ order by ancestors.model_id, ancestors.depth, ancestors.ancestor_own_emissions_g
 # rest; each line adds LINE_HEIGHT to the card's height.
 UPSTREAM_SHOWN = 2
 LINE_HEIGHT = 18
-CARD_HEIGHT = 700  # without an upstream footprint
+CARD_HEIGHT = 718  # without an upstream footprint
 # The Hub's co2_eq_emissions metadata, as its model-card documentation specifies it: emissions in
 # grams, the other four fields free text. Placeholders in <> are for the author to replace.
 SNIPPET = """\
@@ -197,7 +197,7 @@ class Card:
 
     row: dict
     boundaries: dict[str, dict]  # metric -> its efficiency_label_boundaries row (VARIANT)
-    loaded_on: str
+    origin: Origin
     upstream: list[dict]  # its model_reporting_ancestors rows, nearest first
 
     @property
@@ -233,7 +233,8 @@ class Card:
             "domain": row["domain"],
             "downloads": row["downloads"] or 0,
             "reporting_level": row["reporting_level"],
-            "loaded_on": self.loaded_on,
+            "data_origin": self.origin.text,
+            "is_demo": self.origin.is_demo,
             "reference_model_id": self.boundaries["co2_eq_emissions"]["reference_model_id"],
             "upstream": upstream_lines(self.upstream),
         }
@@ -291,8 +292,7 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
             [VARIANT],
         )
     }
-    (loaded_at,) = con.execute("select loaded_at from marts.build_info").fetchone()
-    loaded_on = "at an unknown date" if loaded_at is None else f"{loaded_at:%Y-%m-%d}"
+    origin = read_origin(con)
     where = "" if model_ids is None else "where labels.model_id in (select unnest(?))"
     rows = _records(
         con,
@@ -300,7 +300,7 @@ def read_cards(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = Non
         None if model_ids is None else [model_ids],
     )
     upstream = read_upstream(con, [row["model_id"] for row in rows])
-    return [Card(row, boundaries, loaded_on, upstream.get(row["model_id"], [])) for row in rows]
+    return [Card(row, boundaries, origin, upstream.get(row["model_id"], [])) for row in rows]
 
 
 def read_upstream(con: duckdb.DuckDBPyConnection, model_ids: list[str]) -> dict[str, list[dict]]:
@@ -309,6 +309,20 @@ def read_upstream(con: duckdb.DuckDBPyConnection, model_ids: list[str]) -> dict[
     for ancestor in _records(con, UPSTREAM_SQL, [model_ids]):
         found.setdefault(ancestor["model_id"], []).append(ancestor)
     return found
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the build's figures come from (marts.build_info): its sentence, and whether it is
+    the demo's bundled snapshot rather than the Hub."""
+
+    text: str
+    is_demo: bool
+
+
+def read_origin(con: duckdb.DuckDBPyConnection) -> Origin:
+    text, kind = con.execute("select data_origin, endpoint_kind from marts.build_info").fetchone()
+    return Origin(text, kind == "bundled_snapshot")
 
 
 def example_cards(con: duckdb.DuckDBPyConnection) -> list[Card]:
@@ -454,7 +468,7 @@ def write_index(cards: list[Card], labels_dir: Path) -> Path:
         letters=LETTERS,
         domains=sorted({r[2] for r in rows}),
         sources=sorted({r[3] for r in rows}),
-        loaded_on=cards[0].loaded_on if cards else "",
+        data_origin=cards[0].origin.text if cards else "",
     )
     target = labels_dir / "index.html"
     _write(target, html.encode())

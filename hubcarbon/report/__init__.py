@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from expectations import headline
+from hubcarbon import labels
 from hubcarbon.report import charts, figures, page
 from hubcarbon_settings import Paths, fail
 
@@ -35,13 +36,14 @@ def build_report(paths: Paths) -> Path:
         try:
             rendered = [figure(con) for figure in figures.FIGURES]
             loaded_at = figures.loaded_at(con)
+            origin = labels.read_origin(con).text
             facts = _facts(con)
         except duckdb.CatalogException as exc:
             raise ReportError(
                 f"{paths.warehouse} lacks a mart the report reads ({exc});"
                 " rebuild it with make build."
             ) from None
-    html = page.render(rendered, facts, loaded_at, str(paths.warehouse))
+    html = page.render(rendered, facts, loaded_at, origin, str(paths.warehouse))
     paths.report_dir.mkdir(parents=True, exist_ok=True)
     target = paths.report_dir / "index.html"
     partial = target.with_name(".index.html.partial")  # readers never see a half-written page

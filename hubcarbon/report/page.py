@@ -30,6 +30,7 @@ h2 { font-size: 1.3rem; margin: 2.75rem 0 .5rem; padding-top: .5rem;
 h3 { font-size: 1.05rem; margin: 0 0 .2rem; }
 p { margin: .3rem 0; }
 .lede { color: var(--muted); }
+.origin { font-size: 1.05rem; }
 .facts { display: flex; flex-wrap: wrap; gap: .75rem 2.5rem; margin: 1rem 0 0; padding: 0; }
 .facts div { min-width: 9rem; }
 .facts dt { color: var(--muted); font-size: .85rem; }
@@ -53,16 +54,21 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 
 
 def render(
-    figures: list[Figure], facts: dict[str, str], loaded_at: pd.Timestamp | None, source: str
+    figures: list[Figure],
+    facts: dict[str, str],
+    loaded_at: pd.Timestamp | None,
+    origin: str,
+    source: str,
 ) -> str:
-    """The whole page; ``facts`` are the headline numbers shown under the title."""
+    """The whole page; ``facts`` are the headline numbers shown under the title, ``origin`` where
+    they come from (marts.build_info.data_origin), on the header and under every figure."""
     load = _when(loaded_at)
     toc = "".join(f'<li><a href="#{f.id}">{escape(f.title)}</a></li>' for f in figures)
     sections = []
     for key, heading in SECTIONS:
         members = [f for f in figures if f.section == key]
         if members:
-            body = "".join(_figure(f, load) for f in members)
+            body = "".join(_figure(f, origin) for f in members)
             sections.append(f'<section id="{key}"><h2>{escape(heading)}</h2>{body}</section>')
     fact_list = "".join(
         f"<div><dt>{escape(name)}</dt><dd>{escape(value)}</dd></div>"
@@ -80,6 +86,7 @@ def render(
 <main>
 <header>
 <h1>Carbon reporting on the Hugging Face Hub</h1>
+<p class="origin" id="data-origin">Data: <strong>{escape(origin)}</strong></p>
 <p class="lede">How models report the carbon footprint of their training, and how large it is —
 following Castaño et al., “Exploring the Carbon Footprint of Hugging Face's ML Models” (ESEM 2023).
 Data loaded {escape(load)}. Totals, medians, correlations and labels count each training run once:
@@ -97,13 +104,13 @@ Self-contained: no script, no external resource.</footer>
 """
 
 
-def _figure(figure: Figure, load: str) -> str:
+def _figure(figure: Figure, origin: str) -> str:
     return (
         f'<figure id="{figure.id}" data-n="{figure.n}">'
         f'<figcaption><h3 id="{figure.id}-title">{escape(figure.title)}</h3>'
         f"<p>{escape(figure.caption)}</p></figcaption>"
         f"{figure.body}"
-        f'<p class="meta">n = {figure.n:,} models · data loaded {escape(load)}</p>'
+        f'<p class="meta">n = {figure.n:,} models · data: {escape(origin)}</p>'
         "</figure>"
     )
 

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 import dlt
 import httpx2
@@ -160,6 +161,7 @@ _DETAILS: dict[str, tuple[str | tuple[str, ...], str, dict[str, str]]] = {
 # primary key only for a table without nested tables, and a load job that a kill makes dlt run
 # again (rows committed, job not yet recorded) would write the parent rows twice.
 _DELETIONS_COLUMNS = {"id": "text!", "deleted_at": "timestamp"}
+_ENDPOINT_COLUMNS = {"load_id": "text!", "endpoint": "text!", "endpoint_kind": "text!"}
 _OBSERVATIONS = "model_claim_observations"
 _OBSERVATION_COLUMNS = {
     "model_id": "text!",
@@ -427,7 +429,34 @@ def hf_hub(
         _claims_resource(_empty(), "claim_observations"),
         _deletions(_empty()),
     ]
-    return [models, reporters, *claims, *(details(name) for name in _DETAILS)]
+    origin = _load_endpoint(models, client)
+    return [models, reporters, origin, *claims, *(details(name) for name in _DETAILS)]
+
+
+def _load_endpoint(listing: DltResource, client: HubClient) -> DltResource:
+    """One `load_endpoints` row per main run: where it loaded from, written once the first page of
+    `listing` has arrived (every run lists at least one page), since the answers say what answered
+    them. Merged on the load id, so a load job run again after a kill adds nothing."""
+    written = False
+
+    def row(page: pa.Table) -> Iterator[dict[str, Any]]:
+        nonlocal written
+        if not written:
+            written = True
+            parts = urlsplit(client.endpoint)  # a URL's credentials, if any, stay out of raw
+            endpoint = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+            load_id = dlt.current.load_package_state()["load_id"]
+            kind = client.endpoint_kind()
+            yield {"load_id": load_id, "endpoint": endpoint, "endpoint_kind": kind}
+
+    return dlt.transformer(
+        row,
+        data_from=listing,
+        name="load_endpoints",
+        primary_key="load_id",
+        write_disposition="merge",
+        columns=_columns(**_ENDPOINT_COLUMNS),
+    )
 
 
 @dlt.source(name="hf_hub", max_table_nesting=0)

@@ -71,6 +71,8 @@ class HubClient:
         self.requests: Counter[str] = Counter()
         self.rate_limit_waits = 0
         self.rate_limit_wait_s = 0.0
+        self.replay_corpus: str | None = None  # the imitation's corpus, from its first answer
+        self._answered = False
         self._headers = build_hf_headers(token=token or False, library_name="hubcarbon")
         self._lock = threading.Lock()
         self._next_slot: dict[str, float] = {}  # bucket -> earliest time of the next request
@@ -106,6 +108,7 @@ class HubClient:
                 problem, delay = f"{type(e).__name__}", self._backoff(attempt)
             else:
                 self._learn_quota(response)
+                self._learn_origin(response)
                 if response.status_code not in settings.RETRY_STATUS:
                     return response
                 problem = f"HTTP {response.status_code}"
@@ -125,6 +128,23 @@ class HubClient:
                 log.warning("%s: %s on %s, retry %d in %.1fs", label, problem, url, attempt, delay)
             time.sleep(delay)
             waited += delay
+
+    def _learn_origin(self, response: httpx2.Response) -> None:
+        """Remember what the first answer says of the server: the corpus an imitation of the Hub
+        announces (the real Hub announces none)."""
+        with self._lock:
+            if not self._answered:
+                self._answered = True
+                self.replay_corpus = response.headers.get(settings.REPLAY_CORPUS_HEADER)
+
+    def endpoint_kind(self) -> str:
+        """What this client loads from (settings.ENDPOINT_KINDS), once the Hub answered: the
+        imitation's bundled snapshot, the real Hub (its host), or another endpoint."""
+        if self.replay_corpus == settings.BUNDLED_CORPUS:
+            return "bundled_snapshot"
+        if urlsplit(self.endpoint).hostname == urlsplit(settings.DEFAULT_ENDPOINT).hostname:
+            return "huggingface_hub"
+        return "other_endpoint"
 
     def get_json(self, path: str, label: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET a JSON document; None when the Hub answers 404 (and other client errors)."""

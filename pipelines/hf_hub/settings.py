@@ -4,6 +4,13 @@ from __future__ import annotations
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
+# Where a load came from (raw_hub.load_endpoints.endpoint_kind). The project's imitation of the Hub
+# announces the corpus it serves in a header the real Hub never sends; its bundled snapshot is
+# "bundled". Read from the answers, never from the caller's say-so.
+REPLAY_CORPUS_HEADER = "X-Hub-Replay-Corpus"
+BUNDLED_CORPUS = "bundled"
+ENDPOINT_KINDS = ("huggingface_hub", "bundled_snapshot", "other_endpoint")
+
 # The Hub's maximum page size for listings: one request per 1,000 models.
 PAGE_SIZE = 1000
 

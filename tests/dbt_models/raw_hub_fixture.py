@@ -40,6 +40,9 @@ create table raw_hub.model_sizes (
 create table raw_hub.dataset_sizes (
     dataset_id varchar, sha varchar, status varchar, dataset_size_bytes bigint,
     used_storage_bytes bigint, fetched_at timestamptz, _dlt_load_id varchar, _dlt_id varchar);
+create table raw_hub.load_endpoints (
+    load_id varchar, endpoint varchar, endpoint_kind varchar, _dlt_load_id varchar,
+    _dlt_id varchar);
 create table raw_hub.model_claim_observations (
     model_id varchar, sha varchar, tags json, co2_eq_emissions json, is_deleted boolean,
     claim_hash varchar, load_id varchar, _dlt_load_id varchar, _dlt_id varchar);
@@ -558,6 +561,11 @@ def write_raw_hub(path: Path) -> None:
         con.execute(_DDL)
         con.execute(
             "insert into raw_hub._dlt_loads values (?, 'hf_hub', 0, ?, 'h')", [LOAD_ID, now]
+        )
+        con.execute(
+            "insert into raw_hub.load_endpoints values (?, 'https://huggingface.co',"
+            " 'huggingface_hub', ?, 'endpoint-0')",
+            [LOAD_ID, LOAD_ID],
         )
         for i, (row, card_text, sizes) in enumerate(MODELS):
             values = [*row.values(), LOAD_ID, f"dlt-{i}"]

@@ -179,6 +179,10 @@ def test_check_reports_its_data_docs(checked: Run) -> None:
     assert "claims" in frames and "emissions" in frames
     for frame in frames:  # every suite and this run's validation of it are linked
         assert f"expectations/{frame}.html" in html and f"validations/{frame}/" in html
+    # Where the checked data comes from: an imitation of a corpus other than the bundled snapshot.
+    assert "-from-other_endpoint" in html
+    suite = (index.parent / "expectations" / "emissions.html").read_text()
+    assert "(not the Hugging Face Hub), loaded " in suite
 
 
 # A script, stylesheet or image that a page would fetch from elsewhere (links are fine).

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from labels_support import Labelled, records
-from pipeline_support import run_module
+from pipeline_support import DEMO_ORIGIN, run_module
 
 from hubcarbon_settings import Paths
 
@@ -51,8 +51,10 @@ def test_every_labelled_model_has_a_well_formed_card_and_badge(labelled: Labelle
         assert f"{model_id} is rated {letter}" in desc.text
         assert card.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
         badge = ET.parse(card_file(labelled, model_id, ".badge.svg")).getroot()
-        assert badge.get("aria-label") == f"CO₂ label: {letter}"
-        assert [t.text for t in badge.iter(f"{SVG}text")][-1] == letter
+        assert badge.get("aria-label") == f"CO₂ label: {letter} ({DEMO_ORIGIN})"
+        texts = [t.text for t in badge.iter(f"{SVG}text")]
+        assert texts[-1] == letter and texts[-2] == "CO₂ label, demo"  # on the badge itself
+        assert by_id_suffix(card, "-origin").text == f"Data: {DEMO_ORIGIN}"
     assert f"{len(labels):,} label cards" in labelled.everything.stdout
 
 
@@ -134,7 +136,7 @@ def test_each_rating_shows_the_boundary_the_mart_names_for_it(labelled: Labelled
 def test_one_model_gets_a_png_and_the_markdown_line(labelled: Labelled) -> None:
     png = card_file(labelled, labelled.example, ".png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", png[16:24]) == (880, 1400)  # the 440 x 700 card at 2x
+    assert struct.unpack(">II", png[16:24]) == (880, 1436)  # the 440 x 718 card at 2x
     (row,) = records(
         labelled.paths,
         "select efficiency_label from marts.efficiency_labels where model_id = ?",
@@ -171,6 +173,7 @@ def test_the_index_lists_every_labelled_model_once(labelled: Labelled) -> None:
     assert sorted(tuple(r[:4]) for r in rows) == sorted(tuple(e.values()) for e in expected)
     downloads = [r[5] for r in rows]
     assert downloads == sorted(downloads, reverse=True)  # most downloaded first
+    assert f'<strong id="data-origin">{DEMO_ORIGIN}</strong>' in html
     assert "<svg" not in html  # the cards are linked, never inlined
     assert not re.search(r"""(src|href)\s*=\s*["']https?:""", html)
 
@@ -271,7 +274,7 @@ def test_a_card_without_an_upstream_footprint_has_no_line_for_it(labelled: Label
     assert done.returncode == 0, done.stderr
     assert "Upstream: " not in done.stdout
     card = ET.parse(card_file(labelled, model_id, ".svg")).getroot()
-    assert card.get("height") == "700"
+    assert card.get("height") == "718"
     assert "upstream" not in ET.tostring(card, encoding="unicode")
 
 

@@ -86,9 +86,9 @@ def test_cards_render_offline_with_every_text_inside(
             browser.screenshot(screenshot("label_card.png"))
         assert_offline(run)
         drawn = run.evaluated
-        # 700 px, and a line more for each base model's footprint shown (at most three lines).
+        # 718 px, and a line more for each base model's footprint shown (at most three lines).
         upstream = min(row["upstream"], 3)
-        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 700 + 18 * upstream)
+        assert (drawn["tag"], drawn["width"], drawn["height"]) == ("svg", 440, 718 + 18 * upstream)
         assert (
             drawn["title"]
             == f"CO₂ efficiency label {row['efficiency_label']} for {row['model_id']}"

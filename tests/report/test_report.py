@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
+from pipeline_support import DEMO_ORIGIN
 from report_support import FIGURE_IDS, digest
 
 from hubcarbon.report import ReportError, build_report
@@ -66,16 +66,15 @@ def test_every_figure_is_present_with_a_title_and_a_chart(figures: dict[str, dic
         assert figure["n"] > 0, f"{fig_id} shows no model"
 
 
-def test_every_figure_states_its_n_and_the_load_time(
-    figures: dict[str, dict], demo_warehouse: Paths
+def test_the_header_and_every_figure_say_the_data_is_the_demo_snapshot(
+    figures: dict[str, dict], report_page: Path
 ) -> None:
-    loaded = scalar(
-        demo_warehouse, "select max(inserted_at) from raw_hub._dlt_loads where status = 0"
-    )
-    stamp = f"data loaded {loaded.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    """The demo's figures, shared out of context, still say they are not today's Hub."""
+    header = f'<p class="origin" id="data-origin">Data: <strong>{DEMO_ORIGIN}</strong></p>'
+    assert header in report_page.read_text(encoding="utf-8")
     for fig_id, figure in figures.items():
         assert f"n = {figure['n']:,} models" in figure["text"], fig_id
-        assert stamp in figure["text"], fig_id
+        assert f"data: {DEMO_ORIGIN}" in figure["text"], fig_id
 
 
 def test_n_matches_the_marts(figures: dict[str, dict], demo_warehouse: Paths) -> None:

@@ -21,7 +21,28 @@ newest as (
 
 ),
 
-final as (
+-- Where the newest completed main run came from (a backfill run records no endpoint of its own).
+newest_origin as (
+
+    select max(endpoints.load_id) as load_id
+    from {{ ref('stg_hf_hub__load_endpoints') }} as endpoints
+    inner join completed
+        on endpoints.load_id = completed.load_id
+
+),
+
+origin as (
+
+    select
+        endpoints.endpoint,
+        endpoints.endpoint_kind
+    from {{ ref('stg_hf_hub__load_endpoints') }} as endpoints
+    inner join newest_origin
+        on endpoints.load_id = newest_origin.load_id
+
+),
+
+loaded as (
 
     select
         newest.load_id,
@@ -30,6 +51,30 @@ final as (
     left join completed
         on newest.load_id = completed.load_id
     group by newest.load_id
+
+),
+
+final as (
+
+    select
+        loaded.load_id,
+        loaded.loaded_at,
+        origin.endpoint,
+        origin.endpoint_kind,
+        -- What every output that shows a figure says of where it comes from.
+        case
+            when origin.endpoint_kind = 'bundled_snapshot'
+                then 'demo snapshot (imitated Hub), not today’s Hub'
+            when origin.endpoint_kind = 'huggingface_hub'
+                then 'Hugging Face Hub, loaded '
+                    || substring(cast(loaded.loaded_at as {{ dbt.type_string() }}), 1, 16) || ' UTC'
+            when origin.endpoint_kind = 'other_endpoint'
+                then origin.endpoint || ' (not the Hugging Face Hub), loaded '
+                    || substring(cast(loaded.loaded_at as {{ dbt.type_string() }}), 1, 16) || ' UTC'
+            else 'no completed load'
+        end as data_origin
+    from loaded
+    left join origin on true
 
 )
 
