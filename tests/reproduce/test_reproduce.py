@@ -111,6 +111,9 @@ def test_a_figure_outside_tolerance_fails_the_run(run, monkeypatch, capsys) -> N
     monkeypatch.setattr(reproduce, "build_study_warehouse", lambda paths, engine: database)
     with pytest.raises(SystemExit) as exit_:
         reproduce.main()
-    assert wrong.label in str(exit_.value)
-    printed = [line for line in capsys.readouterr().out.splitlines() if wrong.label in line]
+    # The convention's "the data says no": exit 1, the figures named on stderr.
+    assert exit_.value.code == 1
+    captured = capsys.readouterr()
+    assert wrong.label in captured.err
+    printed = [line for line in captured.out.splitlines() if wrong.label in line]
     assert printed and printed[0].startswith("✗")
