@@ -66,11 +66,21 @@ select
     emissions.emissions_source_raw,
     emissions.domain,
     emissions.downloads,
-    classification.reporting_level
+    classification.reporting_level,
+    suspected.suspicion_caveat,
+    suspected.suspicion_reason
 from marts.efficiency_labels as labels
 inner join marts.fct_model_emissions as emissions on labels.model_id = emissions.model_id
 inner join marts.reporting_classification as classification
     on labels.model_id = classification.model_id
+left join (
+    -- A value two rules suspect carries both reasons (marts.suspected_emissions, their one home).
+    select
+        model_id,
+        string_agg(suspicion_caveat, '; ' order by suspicion) as suspicion_caveat,
+        string_agg(suspicion_reason, '; ' order by suspicion) as suspicion_reason
+    from marts.suspected_emissions group by model_id
+) as suspected on labels.model_id = suspected.model_id
 """
 # What a model without a label lacks, in the marts' words: its status, the value as written and,
 # when quarantined, why, or the model it inherits its value from and the evidence.
@@ -233,6 +243,8 @@ class Card:
             "domain": row["domain"],
             "downloads": row["downloads"] or 0,
             "reporting_level": row["reporting_level"],
+            "caveat": row["suspicion_caveat"],
+            "caveat_reason": row["suspicion_reason"],
             "data_origin": self.origin.text,
             "is_demo": self.origin.is_demo,
             "reference_model_id": self.boundaries["co2_eq_emissions"]["reference_model_id"],
@@ -460,6 +472,7 @@ def write_index(cards: list[Card], labels_dir: Path) -> Path:
             c.row["emissions_source"],
             grams(c.row["co2_eq_emissions_g"]),
             c.row["downloads"] or 0,
+            c.row["suspicion_reason"] or "",
         ]
         for c in cards
     ]

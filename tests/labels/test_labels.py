@@ -53,7 +53,8 @@ def test_every_labelled_model_has_a_well_formed_card_and_badge(labelled: Labelle
         badge = ET.parse(card_file(labelled, model_id, ".badge.svg")).getroot()
         assert badge.get("aria-label") == f"CO₂ label: {letter} ({DEMO_ORIGIN})"
         texts = [t.text for t in badge.iter(f"{SVG}text")]
-        assert texts[-1] == letter and texts[-2] == "CO₂ label, demo"  # on the badge itself
+        # "B?" for a suspected value (test_a_suspected_value_carries_its_caveat_...).
+        assert texts[-1].rstrip("?") == letter and texts[-2] == "CO₂ label, demo"
         assert by_id_suffix(card, "-origin").text == f"Data: {DEMO_ORIGIN}"
     assert f"{len(labels):,} label cards" in labelled.everything.stdout
 
@@ -306,3 +307,34 @@ def test_a_model_without_a_label_names_the_base_model_that_reported(labelled: La
         assert f"(rated {letter[0]['efficiency_label']}: make label MODEL={named})" in reported[1]
     assert "co2_eq_emissions:" in done.stderr  # and how to report its own training
     assert not card_file(labelled, model_id, ".svg").exists()
+
+
+def test_a_suspected_value_carries_its_caveat_on_card_badge_and_index(labelled: Labelled) -> None:
+    """Issue #25 §5: the mart's suspicion (marts.suspected_emissions) is on every output of the
+    value, and only there: holistic-ai/rejection_detection's 79.9 mg among them."""
+    suspected = {
+        r["model_id"]: r["suspicion_reason"]
+        for r in records(
+            labelled.paths,
+            "select model_id, string_agg(suspicion_reason, '; ' order by suspicion)"
+            " as suspicion_reason from marts.suspected_emissions"
+            " where model_id in (select model_id from marts.efficiency_labels) group by model_id",
+        )
+    }
+    assert "holistic-ai/rejection_detection" in suspected
+    assert "likely kilograms written as grams" in suspected["holistic-ai/rejection_detection"]
+    labels = records(labelled.paths, "select model_id from marts.efficiency_labels")
+    for model_id in (r["model_id"] for r in labels):
+        card = ET.parse(card_file(labelled, model_id, ".svg")).getroot()
+        badge = ET.parse(card_file(labelled, model_id, ".badge.svg")).getroot()
+        caveats = [e for e in card.iter() if e.get("id", "").endswith("-caveat")]
+        mark = [t.text for t in badge.iter(f"{SVG}text")][-1]
+        if model_id in suspected:
+            assert caveats and caveats[0].text.startswith("⚠ Suspected value: "), model_id
+            assert suspected[model_id] in card.find(f"{SVG}desc").text, model_id
+            assert mark.endswith("?") and suspected[model_id] in badge.find(f"{SVG}title").text
+        else:
+            assert not caveats and not mark.endswith("?"), model_id
+    html = (labelled.paths.labels_dir / "index.html").read_text(encoding="utf-8")
+    rows = json.loads(re.search(r"const ROWS = (.*);\n", html)[1])
+    assert {r[0]: r[6] for r in rows if r[6]} == suspected
