@@ -311,7 +311,8 @@ def test_a_model_without_a_label_names_the_base_model_that_reported(labelled: La
 
 def test_a_suspected_value_carries_its_caveat_on_card_badge_and_index(labelled: Labelled) -> None:
     """Issue #25 §5: the mart's suspicion (marts.suspected_emissions) is on every output of the
-    value, and only there: holistic-ai/rejection_detection's 79.9 mg among them."""
+    value, and only there: holistic-ai/rejection_detection's 79.9 mg and OLMoE's placeholder 1 g
+    for 13.2 GB among them, each still rated A."""
     suspected = {
         r["model_id"]: r["suspicion_reason"]
         for r in records(
@@ -323,6 +324,9 @@ def test_a_suspected_value_carries_its_caveat_on_card_badge_and_index(labelled: 
     }
     assert "holistic-ai/rejection_detection" in suspected
     assert "likely kilograms written as grams" in suspected["holistic-ai/rejection_detection"]
+    assert suspected["allenai/OLMoE-1B-7B-0924"].startswith(
+        "1.0 g for 13.2 GB of weights, 347 times below the median grams per byte of its"
+    )
     labels = records(labelled.paths, "select model_id from marts.efficiency_labels")
     for model_id in (r["model_id"] for r in labels):
         card = ET.parse(card_file(labelled, model_id, ".svg")).getroot()
@@ -333,6 +337,8 @@ def test_a_suspected_value_carries_its_caveat_on_card_badge_and_index(labelled: 
             assert caveats and caveats[0].text.startswith("⚠ Suspected value: "), model_id
             assert suspected[model_id] in card.find(f"{SVG}desc").text, model_id
             assert mark.endswith("?") and suspected[model_id] in badge.find(f"{SVG}title").text
+            if model_id in ("holistic-ai/rejection_detection", "allenai/OLMoE-1B-7B-0924"):
+                assert mark == "A?", model_id
         else:
             assert not caveats and not mark.endswith("?"), model_id
     html = (labelled.paths.labels_dir / "index.html").read_text(encoding="utf-8")
