@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import dlt
 import httpx2
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.sources import DltResource
 
 from . import settings
@@ -528,17 +529,31 @@ def _claims_of(listing: DltResource, name: str, last: dict[str, str], tagged: bo
     """A transformer writing the changed claims of each page of `listing`, for the models that
     carry the co2_eq_emissions tag (`tagged`) or for those that do not."""
 
+    claimed = pa.array(list(last), type=pa.string())
+
     def rows(page: pa.Table) -> Iterator[pa.Table]:
-        listed = page.select(["id", "sha", "tags", "card_data"]).to_pylist()
+        listed = _claim_candidates(page, claimed).select(["id", "sha", "tags", "card_data"])
         states = [
             {"model_id": r["id"], "sha": r["sha"], **claim_state(r["tags"], r["card_data"])}
-            for r in listed
+            for r in listed.to_pylist()
             if is_tagged(r["tags"]) == tagged
         ]
         if (table := _changed_claims(states, last)) is not None:
             yield table
 
     return dlt.transformer(rows, data_from=listing, **_claims_hints(name))
+
+
+def _claim_candidates(page: pa.Table, claimed: pa.Array) -> pa.Table:
+    """The rows of a listing page whose claim can differ from their last observation: those whose
+    tags or card metadata mention the emissions key, and those whose last observation claimed
+    (`claimed`). Every other row claims nothing, as before: filtered in Arrow, since it is ~99 % of
+    the Hub and a claim state per row in Python costs a tenth of the listing's time."""
+    mentioned = [
+        pc.fill_null(pc.match_substring(page.column(name), settings.EMISSIONS_TAG), False)
+        for name in ("tags", "card_data")
+    ]
+    return page.filter(pc.or_(pc.or_(*mentioned), pc.is_in(page.column("id"), value_set=claimed)))
 
 
 def _claims_hints(name: str) -> dict[str, Any]:

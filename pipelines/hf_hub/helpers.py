@@ -303,38 +303,61 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-# The raw `models` columns of a listing page, each once: name, Arrow type, and its value for one
-# listed model. The JSON columns are text: card metadata of any shape stays verbatim (no
-# flattening, no variant columns).
-_LISTING_FIELDS: tuple[tuple[str, pa.DataType, Callable[[dict[str, Any]], Any]], ...] = (
-    ("id", pa.string(), lambda m: m["id"]),
-    ("author", pa.string(), lambda m: _text(m.get("author"))),
-    ("sha", pa.string(), lambda m: _text(m.get("sha"))),
-    ("created_at", pa.timestamp("us", tz="UTC"), lambda m: parse_ts(m.get("createdAt"))),
-    ("last_modified", pa.timestamp("us", tz="UTC"), lambda m: parse_ts(m.get("lastModified"))),
-    ("downloads", pa.int64(), lambda m: _int(m.get("downloads"))),
-    ("downloads_all_time", pa.int64(), lambda m: _int(m.get("downloadsAllTime"))),
-    ("likes", pa.int64(), lambda m: _int(m.get("likes"))),
-    ("tags", pa.string(), lambda m: dumps(m.get("tags"))),
-    ("pipeline_tag", pa.string(), lambda m: _text(m.get("pipeline_tag"))),
-    ("library_name", pa.string(), lambda m: _text(m.get("library_name"))),
-    ("gated", pa.string(), lambda m: _text(m.get("gated"))),
-    ("private", pa.bool_(), lambda m: _bool(m.get("private"))),
-    ("disabled", pa.bool_(), lambda m: _bool(m.get("disabled"))),
-    ("card_data", pa.string(), lambda m: dumps(m.get("cardData"))),
-    ("safetensors", pa.string(), lambda m: dumps(m.get("safetensors"))),
-    ("gguf", pa.string(), lambda m: dumps(m.get("gguf"))),
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+
+def _timestamps(values: list[Any]) -> pa.Array:
+    """ISO-8601 timestamps as Arrow parses them, in one call; a page holding one Arrow rejects
+    (malformed, or without a zone) is parsed value by value as `parse_ts` does."""
+    try:
+        return pa.array(values, pa.string()).cast(_TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([parse_ts(v) for v in values], _TIMESTAMP)
+
+
+# The raw `models` columns of a listing page, each once: name, Arrow type, the Hub's property and
+# how one value of it is kept (None: as given; `_timestamps` converts a whole column). The JSON
+# columns are text: card metadata of any shape stays verbatim (no flattening, no variant columns).
+_LISTING_FIELDS: tuple[tuple[str, pa.DataType, str, Callable[[Any], Any] | None], ...] = (
+    ("id", pa.string(), "id", None),
+    ("author", pa.string(), "author", _text),
+    ("sha", pa.string(), "sha", _text),
+    ("created_at", _TIMESTAMP, "createdAt", _timestamps),
+    ("last_modified", _TIMESTAMP, "lastModified", _timestamps),
+    ("downloads", pa.int64(), "downloads", _int),
+    ("downloads_all_time", pa.int64(), "downloadsAllTime", _int),
+    ("likes", pa.int64(), "likes", _int),
+    ("tags", pa.string(), "tags", dumps),
+    ("pipeline_tag", pa.string(), "pipeline_tag", _text),
+    ("library_name", pa.string(), "library_name", _text),
+    ("gated", pa.string(), "gated", _text),
+    ("private", pa.bool_(), "private", _bool),
+    ("disabled", pa.bool_(), "disabled", _bool),
+    ("card_data", pa.string(), "cardData", dumps),
+    ("safetensors", pa.string(), "safetensors", dumps),
+    ("gguf", pa.string(), "gguf", dumps),
 )
 LISTING_SCHEMA = pa.schema(
-    [pa.field(name, kind, nullable=name != "id") for name, kind, _ in _LISTING_FIELDS]
+    [pa.field(name, kind, nullable=name != "id") for name, kind, _, _ in _LISTING_FIELDS]
 )
+
+
+def _listing_column(
+    models: list[dict[str, Any]], kind: pa.DataType, key: str, keep: Callable[[Any], Any] | None
+) -> pa.Array:
+    if keep is None:
+        return pa.array([m[key] for m in models], kind)
+    if keep is _timestamps:
+        return _timestamps([m.get(key) for m in models])
+    return pa.array([keep(m.get(key)) for m in models], kind)
 
 
 def listing_table(models: list[dict[str, Any]]) -> pa.Table:
     """One page of `/api/models` as an Arrow table with the raw `models` columns (whole pages as
-    Arrow keep dlt's normalizer out of the hot path)."""
-    columns = {name: [value(m) for m in models] for name, _, value in _LISTING_FIELDS}
-    return pa.Table.from_pydict(columns, schema=LISTING_SCHEMA)
+    Arrow keep dlt's normalizer out of the hot path), built column by column: one Python call per
+    value at most, the listing being the loader's hot loop."""
+    columns = [_listing_column(models, kind, key, keep) for _, kind, key, keep in _LISTING_FIELDS]
+    return pa.Table.from_arrays(columns, schema=LISTING_SCHEMA)
 
 
 def _sibling(sibling: dict[str, Any]) -> dict[str, Any]:
