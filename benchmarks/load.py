@@ -11,7 +11,8 @@ incremental refreshes:
 - stress: 1 % of the models with a new emission claim (a new value, or a first one), so 1 % of
   the population's details are fetched again.
 
-Each row gives the time (the whole command, interpreter start-up included), models listed per
+Each row gives the time (the whole command, interpreter start-up included), the loader's CPU time
+(user + system: a busy machine inflates the time, hardly the CPU), models listed per
 second, the loader's peak RSS, raw.duckdb's size, the requests (listing pages, details) and what
 raw holds: history rows, listed models, and the lineage-related counts of the listing (models
 with a `base_model:` tag, and with each lineage JSON column the listing has).
@@ -108,6 +109,7 @@ class RawSize:
 class Run:
     name: str
     seconds: float  # the whole command, interpreter start-up included: what a user waits
+    cpu_seconds: float  # the loader's user + system time: what a busy machine does not inflate
     peak_rss_bytes: int
     requests: Counter[str]
     listed: int  # models the load listed
@@ -124,7 +126,8 @@ class Run:
     def line(self) -> str:
         lineage = " ".join(f"{n:,}" for n in self.raw.lineage.values())
         return (
-            f"{self.name:<20}{self.seconds:>9.1f}s{self.listed / self.seconds:>10,.0f}"
+            f"{self.name:<20}{self.seconds:>9.1f}s{self.cpu_seconds:>8.1f}s"
+            f"{self.listed / self.seconds:>10,.0f}"
             f"{self.peak_rss_bytes / 2**20:>10,.0f}{self.raw.file_bytes / 2**20:>9,.1f}"
             f"{self.listing:>9,}{self.details:>9,}{self.raw.history_rows:>10,}"
             f"{self.raw.model_rows:>11,}  {lineage}"
@@ -134,7 +137,7 @@ class Run:
 def header(runs: list[Run]) -> str:
     lineage = "/".join(runs[0].raw.lineage) if runs else ""
     return (
-        f"{'':<20}{'time':>10}{'models/s':>10}{'peak MiB':>10}{'raw MiB':>9}"
+        f"{'':<20}{'time':>10}{'CPU':>9}{'models/s':>10}{'peak MiB':>10}{'raw MiB':>9}"
         f"{'listing':>9}{'details':>9}{'history':>10}{'models':>11}  {lineage}"
     )
 
@@ -163,9 +166,9 @@ def load(name: str, hub: HubReplay, data_dir: Path, listed: int, tree: Path) -> 
         raise SystemExit(f"{name}: the loader failed with exit code {code}")
     print(summary, file=sys.stderr)
     requests = Counter(_kind(e) for e in hub.requests[before:])
-    return Run(
-        name, seconds, usage.ru_maxrss * 1024, requests, listed, RawSize.of(data_dir / "raw.duckdb")
-    )
+    cpu = usage.ru_utime + usage.ru_stime
+    raw = RawSize.of(data_dir / "raw.duckdb")
+    return Run(name, seconds, cpu, usage.ru_maxrss * 1024, requests, listed, raw)
 
 
 def _refresh(hub: HubReplay, models: int, kind: str, seed: int) -> int:
@@ -242,10 +245,10 @@ def ratio(a: float, b: float) -> str:
 
 def _ratios(ours: list[Run], theirs: list[Run], ref: str) -> None:
     print(f"\nthis tree / {ref}")
-    print(f"{'':<20}{'time':>10}{'peak RSS':>10}{'raw size':>10}{'requests':>10}")
+    print(f"{'':<20}{'time':>10}{'CPU':>9}{'peak RSS':>10}{'raw size':>10}{'requests':>10}")
     for a, b in zip(ours, theirs, strict=True):
         print(
-            f"{a.name:<20}{ratio(a.seconds, b.seconds):>10}"
+            f"{a.name:<20}{ratio(a.seconds, b.seconds):>10}{ratio(a.cpu_seconds, b.cpu_seconds):>9}"
             f"{ratio(a.peak_rss_bytes, b.peak_rss_bytes):>10}"
             f"{ratio(a.raw.file_bytes, b.raw.file_bytes):>10}"
             f"{ratio(a.listing + a.details, b.listing + b.details):>10}"
