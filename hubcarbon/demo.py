@@ -58,10 +58,9 @@ FIRST_LOAD = (
          "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
     ),
 )  # fmt: skip
-# --full: only a full reconciliation sees a deleted model.
-SECOND_LOAD = (f"load 2 (after changes made to the imitated Hub: {CHANGES})", [*LOAD, "--full"])
 STEPS = (
-    SECOND_LOAD,
+    # --full: only a full reconciliation sees a deleted model.
+    (f"load 2 (after changes made to the imitated Hub: {CHANGES})", [*LOAD, "--full"]),
     ("build", BUILD),
     ("check", [sys.executable, "-m", "expectations.checkpoint"]),
 )
