@@ -19,6 +19,15 @@ REPORTING_LEVELS = (
     "Optimization",
     "Certified",
 )
+# marts.emission_changes' change types, in the order its definition lists them.
+CHANGE_TYPES = (
+    "model_deleted",
+    "model_restored",
+    "new_model_reporting",
+    "started_reporting",
+    "stopped_reporting",
+    "value_changed",
+)
 LABEL_VARIANTS = {
     "efficiency_label": "consistent variant",
     "efficiency_label_study": "study's variant",

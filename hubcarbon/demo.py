@@ -1,7 +1,10 @@
 """`make demo`: the whole pipeline offline, on the bundled snapshot.
 
-Starts the local Hub imitation on 127.0.0.1, then runs exactly what `make all` runs (load, build,
-check) against it into ``DATA_DIR`` (default ``data/demo/``, apart from a real load in ``data/``),
+Starts the local Hub imitation on 127.0.0.1 and loads it twice into ``DATA_DIR`` (default
+``data/demo/``, apart from a real load in ``data/``), so that the history marts have something to
+show on a first run: the bundled snapshot, its labels recorded in raw, then a fixed set of changes
+made to the imitation (CHANGES: a kg->g fix, a new reporter, a report removed, a model deleted) and
+a full load (a full reconciliation sees the deletion); then it builds and checks as `make all` does,
 and prints its progress, a short summary and the commands to type next. What the steps print
 (dlt's progress, dbt's line per model and test, the checks' warnings) goes to ``DATA_DIR/demo.log``,
 which the output names, and whose end it shows when a step fails.
@@ -34,9 +37,31 @@ LOG_TAIL_LINES = 30  # shown when a step fails
 # The model whose label the next steps show: a well-known one, labelled on the demo.
 EXAMPLE_MODEL = "distilbert/distilgpt2"
 
+LOAD = [sys.executable, "-m", "pipelines.load"]
+BUILD = [sys.executable, "-m", "hubcarbon.warehouse", "build"]
+# What the imitation changes between the two loads, on real models of the snapshot (by id) and one
+# new model that is plainly the demo's. The first: its card says "<grams> kg" in load 1 (a value
+# 1,000 times too large), and its grams in load 2.
+KG_TO_G_FIX = "distilbert/distilgpt2"
+NEW_REPORTER = "hubcarbon-demo/new-reporter"
+REPORT_REMOVED = "tomaarsen/span-marker-bert-base-uncased-acronyms"
+MODEL_DELETED = "abhishek/autotrain-dog-vs-food"
+CHANGES = "1 kg→g fix, 1 new reporter, 1 report removed, 1 model deleted"
+# Load 1's labels recorded in raw (raw_builds), as every build records its own: the history then
+# shows the labels of both loads. Only the labels and what they need are built, without their
+# tests: the build after load 2 runs every test, on the same models.
+FIRST_LOAD = (
+    ("load 1 (the bundled snapshot, one value written in kg by mistake)", LOAD),
+    (
+        "record load 1's labels",
+        [*BUILD, "--select", "+efficiency_labels", "+efficiency_label_boundaries",
+         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
+    ),
+)  # fmt: skip
 STEPS = (
-    ("load", [sys.executable, "-m", "pipelines.load"]),
-    ("build", [sys.executable, "-m", "hubcarbon.warehouse", "build"]),
+    # --full: only a full reconciliation sees a deleted model.
+    (f"load 2 (after changes made to the imitated Hub: {CHANGES})", [*LOAD, "--full"]),
+    ("build", BUILD),
     ("check", [sys.executable, "-m", "expectations.checkpoint"]),
 )
 # ENGINE=spark: the checks read DuckDB's warehouse; Spark's marts are served as Parquet exports.
@@ -91,6 +116,27 @@ def run_steps(env: dict[str, str], log: Path, steps=STEPS) -> None:
                 result.returncode,
             )
         print(f"done in {time.monotonic() - started:.1f}s", flush=True)
+
+
+def mistake_before_load_1(corpus: Corpus) -> float:
+    """KG_TO_G_FIX's card writes its grams as kilograms; returns the grams, which load 2 sees."""
+    grams = corpus.model(KG_TO_G_FIX).api["cardData"]["co2_eq_emissions"]["emissions"]
+    corpus.set_emissions(KG_TO_G_FIX, f"{grams} kg")
+    return grams
+
+
+def change_between_loads(corpus: Corpus, grams: float) -> None:
+    """The CHANGES, each through the imitation's own mutations (a new commit, as on the Hub). The
+    new model is created now, between the loads: one created before load 1 would have been listed
+    by it, and the history would read its report as started, not new."""
+    corpus.set_emissions(KG_TO_G_FIX, grams)
+    corpus.add_model(
+        NEW_REPORTER,
+        card_data={"co2_eq_emissions": {"emissions": 42.0, "source": "codecarbon"}},
+        readme="A model the demo adds to its imitated Hub between its two loads; not on the Hub.\n",
+    )
+    corpus.remove_emissions(REPORT_REMOVED)
+    corpus.delete_model(MODEL_DELETED)
 
 
 def start_clean(paths: Paths) -> None:
@@ -148,6 +194,8 @@ def _summary(figures: headline.Figures, next_steps: list[str]) -> str:
         f"  {'efficiency labels, ' + variant:<38}: {headline.counts(figures, figure)}"
         for figure, variant in headline.LABEL_VARIANTS.items()
     ]
+    changes = headline.counts(figures, "emission_changes", headline.CHANGE_TYPES) or "none"
+    lines.append(f"  {'emission changes, between the 2 loads':<38}: {changes}")
     return "\n".join([*lines, "", *next_steps])
 
 
@@ -183,13 +231,17 @@ def main() -> None:
     print(f"==> demo: into {paths.data_dir} (a clean start: the previous demo load is removed)")
     start_clean(paths)
     print("==> demo: starting the local Hub imitation with the bundled snapshot", flush=True)
-    with HubReplay(Corpus.bundled()) as hub:
+    corpus = Corpus.bundled()
+    with HubReplay(corpus) as hub:
         print(f"==> demo: Hub imitation at {hub.url}", flush=True)
         env = {**os.environ, "HF_ENDPOINT": hub.url, "DATA_DIR": str(paths.data_dir)}
         env.pop("HF_TOKEN", None)  # the imitation needs no token; never send a real one to it
         on_spark = os.environ.get("HUBCARBON_ENGINE") == "spark"
         log = paths.data_dir / LOG
         print(f"==> demo: the steps' output goes to {log}", flush=True)
+        grams = mistake_before_load_1(corpus)
+        run_steps(env, log, FIRST_LOAD)
+        change_between_loads(corpus, grams)
         run_steps(env, log, SPARK_STEPS if on_spark else STEPS)
     print(summary(paths, on_spark))
 

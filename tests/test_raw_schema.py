@@ -14,7 +14,8 @@ from dlt.common.schema.utils import new_table
 from pipeline_support import run_module
 from raw_tables import SOURCES_FILE, columns_of, described
 
-from hub_replay import Corpus, HubReplay
+from hub_replay import Corpus, HubReplay, Query
+from hubcarbon import demo
 from hubcarbon_settings import Paths
 
 
@@ -109,26 +110,33 @@ def test_make_load_brings_model_sizes_of_an_earlier_loader_forward(
     schema = pipeline.default_schema
     with duckdb.connect(str(old.raw_db)) as con:
         layout(schema, con)
-        reporters = con.execute("select count(*) from raw_hub.emission_reporters").fetchone()[0]
-        sized = con.execute("select count(*) from raw_hub.model_sizes").fetchone()[0]
     pipeline.schemas.save_schema(schema)
 
     budgets = {"SOURCES__HF_HUB__CARD_BUDGET": "0", "SOURCES__HF_HUB__FIRST_COMMIT_BUDGET": "0"}
-    # The reporters (the bundled snapshot) are all a rerun with no budgets asks about.
-    with HubReplay(Corpus.bundled(population=0)) as hub:
+    # The reporters (the bundled snapshot) are all a rerun with no budgets asks about; it reads
+    # again only the cards of those the demo changed (the snapshot serves their first commit).
+    corpus = Corpus.bundled(population=0)
+    reporters = len(corpus.page(Query(filters=("co2_eq_emissions",)), None, 100_000)[0])
+    with HubReplay(corpus) as hub:
         done = run_module("pipelines.load", old.data_dir, HF_ENDPOINT=hub.url, **budgets)
     assert done.returncode == 0, done.stderr[-3000:]
     requests = dict(re.findall(r"^  (\w+) +([\d,]+)$", done.stdout.split("rows loaded")[0], re.M))
     assert requests.get("model_sizes") == f"{reporters:,}"
-    assert "model_cards" not in requests and "model_first_commits" not in requests
+    assert "model_first_commits" not in requests
     tables = dlt.attach("hf_hub", pipelines_dir=str(old.pipelines_dir)).default_schema.tables
     assert "siblings" in tables["model_sizes"]["columns"] and "model_sizes__siblings" not in tables
     with duckdb.connect(str(old.raw_db), read_only=True) as con:
         assert {t: c for t, c in columns_of(con).items() if t.startswith("model_sizes")} == {
             "model_sizes": described()["model_sizes"]
         }
-        assert con.execute("select count(*) from raw_hub.model_sizes").fetchone()[0] == sized
+        # The served reporters' sizes (the demo's raw also held its new reporter's).
+        assert con.execute("select count(*) from raw_hub.model_sizes").fetchone()[0] == reporters
+        reread = con.execute(
+            "select model_id from raw_hub.model_cards"
+            " where _dlt_load_id = (select max(load_id) from raw_hub._dlt_loads)"
+        ).fetchall()
+        assert {m for (m,) in reread} == {demo.KG_TO_G_FIX, demo.REPORT_REMOVED, demo.MODEL_DELETED}
         (unlisted,) = con.execute(
             "select count(*) from raw_hub.model_sizes where json_array_length(siblings) = 0"
         ).fetchone()
-        assert unlisted < sized
+        assert unlisted < reporters

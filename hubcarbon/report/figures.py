@@ -561,8 +561,8 @@ CHANGE_COLUMNS = {
 }
 NO_CHANGE = (
     "No change observed: every claim is as the first load, the baseline, saw it ({baseline})."
-    " A change shows once a later make load observes one; a warehouse built from a single load,"
-    " as the demo's is, has none to show."
+    " A change shows once a later make load observes one: a warehouse built from a single load"
+    " has none to show."
 )
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pipeline_support import DEMO_ORIGIN
+from pipeline_support import DEMO_ORIGIN, copy_of_warehouse
 from report_support import FIGURE_IDS, digest
 
+from hubcarbon import demo
 from hubcarbon.report import ReportError, build_report
+from hubcarbon.report.figures import largest_corrections, observed_changes
 from hubcarbon_settings import Paths
 
 
@@ -121,14 +123,36 @@ def test_without_a_warehouse_it_says_what_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "empty" / "report").exists()
 
 
-def test_an_empty_history_says_why(figures: dict[str, dict], demo_warehouse: Paths) -> None:
-    baseline = scalar(demo_warehouse, "select min(valid_from) from marts.emission_claim_history")
-    assert scalar(demo_warehouse, "select count(*) from marts.emission_changes") == 0
+def test_the_history_shows_the_changes_the_demo_made_between_its_loads(
+    figures: dict[str, dict], report_page: Path, demo_warehouse: Paths
+) -> None:
+    """The demo loads twice: its kg->g fix heads the corrections, and the months show changes."""
+    corrections = re.search(
+        r'<figure id="hist-corrections".*?</figure>', report_page.read_text(), re.S
+    )
+    first = re.search(r"<tr><td>([^<]+)</td><td>[^<]+</td>.*?<td>([^<]+)</td></tr>", corrections[0])
+    assert first.groups() == (demo.KG_TO_G_FIX, "\u00d70.001")
     for fig_id in ("hist-changes-month", "hist-corrections"):
-        text = figures[fig_id]["text"]
-        assert "No change observed" in text, fig_id
-        assert f"the baseline, saw it ({baseline:%Y-%m-%d})" in text, fig_id
-        assert "built from a single load" in text, fig_id
+        assert "No change observed" not in figures[fig_id]["text"], fig_id
+    assert figures["hist-changes-month"]["n"] == scalar(
+        demo_warehouse, "select count(distinct model_id) from marts.emission_claim_history"
+    )
+
+
+def test_an_empty_history_says_why(reported: Paths, tmp_path: Path) -> None:
+    """A single load's warehouse (the demo's, its changes taken out) says why it shows none."""
+    single = copy_of_warehouse(reported, tmp_path)
+    with duckdb.connect(str(single.warehouse)) as con:
+        con.execute("delete from marts.emission_changes")
+        con.execute("delete from marts.rq1_reporting_observed_monthly")
+        (baseline,) = con.execute(
+            "select min(valid_from) from marts.emission_claim_history"
+        ).fetchone()
+        for figure in (observed_changes(con), largest_corrections(con)):
+            text = figure.body
+            assert "No change observed" in text, figure.id
+            assert f"the baseline, saw it ({baseline:%Y-%m-%d})" in text, figure.id
+            assert "built from a single load has none to show" in text, figure.id
 
 
 def test_the_families_are_the_marts_top_20_by_downloads_and_say_the_lineage_is_thin(

@@ -11,10 +11,12 @@ from older_engines import OLDEST_PYTHON, read_marts, row_counts, row_counts_with
 
 from hubcarbon_settings import REPO_ROOT, Paths
 
-# The five questions' SQL (the history's examples, which a single load cannot answer, are run by
-# tests/history on three loads).
+# The five questions' SQL, and the history's examples (the demo loads twice around changes).
 FIVE_QUESTIONS = (REPO_ROOT / "docs" / "bi.md").read_text().split("## Five questions")[1]
 BI_QUERIES = re.findall(r"```sql\n(.*?)```", FIVE_QUESTIONS, re.S)
+HISTORY_QUERIES = re.findall(
+    r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "history.md").read_text(), re.S
+)
 
 
 def test_docs_ask_the_five_questions() -> None:
@@ -25,6 +27,13 @@ def test_docs_ask_the_five_questions() -> None:
 def test_bi_query_answers(demo_warehouse: Paths, query: str) -> None:
     with duckdb.connect(str(demo_warehouse.warehouse), read_only=True) as con:
         assert con.execute(query).fetchall(), "the demo data has an answer to every question"
+
+
+@pytest.mark.parametrize("query", HISTORY_QUERIES, ids=range(1, len(HISTORY_QUERIES) + 1))
+def test_history_query_answers_on_the_demo(demo_warehouse: Paths, query: str) -> None:
+    assert len(HISTORY_QUERIES) == 2
+    with duckdb.connect(str(demo_warehouse.warehouse), read_only=True) as con:
+        assert con.execute(query).fetchall(), "the demo observes a change of every kind shown"
 
 
 def test_oldest_engine_reads_the_marts_and_runs_the_queries(demo_warehouse: Paths) -> None:

@@ -42,6 +42,9 @@
         'training runs per efficiency label, consistent variant (CO2 rated in sqrt space)'),
     ('efficiency_label_study', 'efficiency_labels', 'efficiency_label_paper',
         "training runs per efficiency label, the study's variant (its algorithm bit for bit)"),
+    ('emission_changes', 'emission_changes', 'change_type',
+        'changes of an emission claim observed between loads, per change type (none after a single'
+        ~ ' load: the first is the baseline)'),
 ] %}
 -- Jinja loops below: SQLFluff cannot indent a loop body both as source and as rendered SQL.
 -- noqa: disable=LT02
