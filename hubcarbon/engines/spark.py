@@ -3,9 +3,9 @@ method, pyspark in local mode), Spark's own Parquet tables with an embedded Derb
 under ``DATA_DIR/spark``.
 
 ``make build ENGINE=spark`` writes the raw layer as Parquet (``hubcarbon.lake``) when the lake is
-older than raw.duckdb, runs dbt on the spark target (``dbt build`` of the models, then ``dbt test``: BUILD_STEPS)
-and records the build's labels in raw as DuckDB's build does (hubcarbon.label_history, read back
-through source hubcarbon_builds).
+older than raw.duckdb, runs dbt on the spark target (``dbt build`` of the seeds and models, then
+``dbt test``: BUILD_STEPS) and records the build's labels in raw as DuckDB's build does
+(hubcarbon.label_history, read back through source hubcarbon_builds).
 dbt-spark replaces each table in place, so unlike DuckDB's build-and-swap a reader may see a
 half-built warehouse while it runs (on a cluster a table format such as Delta gives that
 atomicity; it needs jars not fetched here).
@@ -110,15 +110,15 @@ def settings(spark_dir: Path) -> dict[str, str]:
     return profile["hubcarbon"]["outputs"][TARGET]["server_side_parameters"]
 
 
-# dbt in two processes, hence two Spark sessions: `dbt build` of the seeds and models, then `dbt test`
-# (data and unit tests) in a fresh session that only reads. With both in one session, a build once
-# failed on a loaded 2-core machine: creating a model, Spark could not read a Parquet file of its
-# parent that the session's file listing named (FAILED_READ_FILE.FILE_NOT_EXIST, "the underlying
-# files have been updated"). The first step is what ran reliably alone; the second writes no file.
-# A failing test no longer skips the models downstream of it, but still fails the build before it
-# records its labels (Spark's tables are replaced in place, built or not). Not `dbt build
-# --resource-type unit_test` for the second: it counts the unit tests of unselected models but runs
-# none of them.
+# dbt in two processes, hence two Spark sessions: `dbt build` of the seeds and models, then
+# `dbt test` (data and unit tests) in a fresh session that only reads. With both in one session, a
+# build once failed on a loaded 2-core machine: creating a model, Spark could not read a Parquet
+# file of its parent that the session's file listing named (FAILED_READ_FILE.FILE_NOT_EXIST, "the
+# underlying files have been updated"). The first step is what ran reliably alone; the second
+# writes no file. A failing test no longer skips the models downstream of it, but still fails the
+# build before it records its labels (Spark's tables are replaced in place, built or not). Not
+# `dbt build --resource-type unit_test` for the second: it counts the unit tests of unselected
+# models but runs none of them.
 BUILD_STEPS = (
     (
         "models step",
