@@ -15,6 +15,7 @@ variant keeps it as an exact decimal); the grams parsed from it are equal.
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,6 +26,8 @@ import pytest
 
 from hubcarbon import label_history
 from hubcarbon.engines import spark
+from hubcarbon_settings import Paths
+from tests.spark.parity_build import DBT_TARGET
 
 MARTS = spark.MARTS_SCHEMA
 RELATIVE = 1e-9
@@ -290,3 +293,26 @@ def test_regex_flavours_differ_at_a_final_newline(spark_session) -> None:
 
     assert both("kg$") == (False, True)
     assert both(r"kg\s*$") == (True, True)
+
+
+def _test_statuses(built: Paths) -> dict[str, str]:
+    """The status of each of dbt's data tests and unit tests in a parity build's last dbt run
+    (Spark's: the build's tests step)."""
+    run_results = built.data_dir / DBT_TARGET / "run_results.json"
+    return {
+        result["unique_id"]: result["status"]
+        for result in json.loads(run_results.read_text())["results"]
+        if result["unique_id"].split(".")[0] in ("test", "unit_test")
+    }
+
+
+def test_dbts_data_and_unit_tests_pass_on_spark_as_on_duckdb(parity_builds) -> None:
+    """`make build ENGINE=spark` ran every data test and unit test DuckDB's build ran, on the same
+    loads, and each passed (or warned) as on DuckDB: none left out, skipped or failed."""
+    duck, sparks = _test_statuses(parity_builds.duckdb), _test_statuses(parity_builds.spark)
+    kinds = {unique_id.split(".")[0] for unique_id in duck}
+    assert kinds == {"test", "unit_test"}, f"DuckDB's build ran no {kinds ^ {'test', 'unit_test'}}"
+    differ = {i: (duck.get(i), sparks.get(i)) for i in duck.keys() | sparks.keys()}
+    differ = {i: statuses for i, statuses in differ.items() if len(set(statuses)) > 1}
+    assert differ == {}, "status on DuckDB, on Spark"
+    assert set(sparks.values()) <= {"pass", "warn"}
