@@ -23,6 +23,7 @@ one definition of the raw tables, which dbt's sources file describes.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -119,7 +120,6 @@ def _fetch_in_parallel(
                 future.cancel()
     if rows:
         yield _stamped(rows)
-    progress.report(done=True)
 
 
 # Detail tables: primary key, progress unit, column hints (each also gets `fetched_at`).
@@ -341,17 +341,21 @@ def _emission_reporters(client: HubClient) -> Iterator[pa.Table]:
         yield LISTING_SCHEMA.empty_table()
 
 
-# Not a parallelized @dlt.transformer: dlt's futures pool is sized by its extract settings for
-# every resource at once, while each detail table runs `detail_workers` requests in its own
-# bounded window (kept by `_fetch_in_parallel`) and yields its rows in batches of 500.
-def _fetched(client: HubClient, name: str, items: Sequence[Any], workers: int) -> Iterator[Any]:
+def _fetched(
+    client: HubClient, name: str, items: Sequence[Any], workers: int, progress: Progress
+) -> Iterator[Any]:
     """The rows the fetcher of `name` returns for `items`, fetched in parallel; an empty list
     still creates the table on the first load."""
     if not items:
         yield from _empty()
         return
-    progress = Progress(name, client, _DETAILS[name][1])
     yield from _fetch_in_parallel(items, partial(_FETCHERS[name], client), progress, workers)
+
+
+def _backfilled(client: HubClient, name: str, items: Sequence[Any], workers: int) -> Iterator[Any]:
+    progress = Progress(name, client, _DETAILS[name][1])
+    yield from _fetched(client, name, items, workers, progress)
+    progress.report(done=True)
 
 
 def _detail_hints(name: str) -> dict[str, Any]:
@@ -414,12 +418,21 @@ def hf_hub(
         listing.apply_hints(columns=_columns(**_LISTING_COLUMNS))
     asked: set[str] = set()  # datasets, over the pages of this run
 
-    def details(name: str) -> DltResource:
-        def rows(page: pa.Table) -> Iterator[Any]:
-            todo = _reporter_todo(name, page, loaded, full, asked)
-            yield from _fetched(client, name, todo, detail_workers)
+    planning = threading.Lock()  # the pages' details run in parallel; `asked` is shared
 
-        return dlt.transformer(rows, data_from=reporters, **_detail_hints(name))
+    # Parallelized: dlt runs each page's details in its pool of futures, so the listings go on
+    # while they are fetched (inline, the models listing waited for every page's details: at 4M
+    # models, 60,000 requests). Each runs its `detail_workers` requests in its own bounded window.
+    def details(name: str) -> DltResource:
+        progress = Progress(name, client, _DETAILS[name][1])  # one per table, over the pages
+
+        def rows(page: pa.Table) -> Iterator[Any]:
+            with planning:
+                todo = _reporter_todo(name, page, loaded, full, asked)
+            yield from _fetched(client, name, todo, detail_workers, progress)
+
+        hints = _detail_hints(name)
+        return dlt.transformer(rows, data_from=reporters, parallelized=True, **hints)
 
     # A model is observed from the reporters' listing when it carries the tag, from the models
     # listing otherwise: the history's current claim is then the one the reporters table holds.
@@ -480,7 +493,7 @@ def hf_hub_backfill(
     """
     todo = {"model_cards": plan.cards, "model_first_commits": plan.first_commits}
     resources = [
-        dlt.resource(_fetched(client, name, items, detail_workers), **_detail_hints(name))
+        dlt.resource(_backfilled(client, name, items, detail_workers), **_detail_hints(name))
         for name, items in todo.items()
         if items
     ]

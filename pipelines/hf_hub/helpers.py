@@ -232,11 +232,16 @@ class Progress:
         self.resource, self.client, self.unit = resource, client, unit
         self.pages = self.rows = 0
         self._started = self._last = time.monotonic()
+        self._lock = threading.Lock()  # a detail table's pages are fetched in parallel
 
     def add(self, rows: int, pages: int = 0) -> None:
-        self.rows += rows
-        self.pages += pages
-        if time.monotonic() - self._last >= settings.PROGRESS_EVERY_S:
+        with self._lock:
+            self.rows += rows
+            self.pages += pages
+            due = time.monotonic() - self._last >= settings.PROGRESS_EVERY_S
+            if due:
+                self._last = time.monotonic()
+        if due:
             self.report()
 
     def report(self, done: bool = False) -> None:
