@@ -98,11 +98,13 @@ label: $(STAMP) ## one model's label card (SVG, PNG) and badge under DATA_DIR/la
 labels: $(STAMP) ## every labelled model's card and badge, and the searchable DATA_DIR/labels/index.html
 	$(PY) -m hubcarbon.labels --all
 
-# MODELS: the generated population; COMPARE: git refs whose loader runs the same benchmark.
+# MODELS: the generated population; COMPARE: git refs whose loader runs the same benchmark;
+# REPEAT: rounds (every tree in each), the tables showing the median run.
 MODELS ?= 1000000
 COMPARE ?=
-bench-load: $(STAMP) ## benchmark: full load and refreshes of MODELS generated models (COMPARE=ref: side by side)
-	$(PY) -m benchmarks.load --models $(MODELS) $(foreach ref,$(COMPARE),--compare '$(ref)')
+REPEAT ?= 1
+bench-load: $(STAMP) ## benchmark: full load and refreshes of MODELS generated models (COMPARE=ref: side by side; REPEAT=3: medians)
+	$(PY) -m benchmarks.load --models $(MODELS) --repeat $(REPEAT) $(foreach ref,$(COMPARE),--compare '$(ref)')
 
 bench-build: $(ENGINE_STAMP) ## benchmark: dbt build on a fixed 1,000,000-model population (ENGINE=spark: both engines)
 	$(PY) -m benchmarks.build

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 import duckdb
 
 from benchmarks.load import REFRESHES, bench_dir, benchmark, population
+from benchmarks.rusage import measured
 from hubcarbon.warehouse import engine
 from hubcarbon_settings import REPO_ROOT, Paths
 
@@ -39,16 +39,14 @@ class Build:
 def timed_build(paths: Paths, on: str) -> Build:
     env = {**os.environ, "DATA_DIR": str(paths.data_dir), "HUBCARBON_ENGINE": on}
     started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "hubcarbon.warehouse", "build"], cwd=REPO_ROOT, env=env
-    )
-    # wait4: this child's own resources (ru_maxrss in KiB covers the build and dbt in-process;
-    # Spark's JVM, dbt's child, has its heap capped by HUBCARBON_SPARK_DRIVER_MEMORY).
-    _, status, usage = os.wait4(child.pid, 0)
+    # The build process's own peak RSS covers dbt, which runs in it; Spark's JVM, dbt's child,
+    # has its heap capped by HUBCARBON_SPARK_DRIVER_MEMORY.
+    command = [sys.executable, "-m", "hubcarbon.warehouse", "build"]
+    usage = measured(command, REPO_ROOT, env, sys.stdout)
     seconds = time.perf_counter() - started
-    if code := os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"error: the {on} build failed with exit code {code}")
-    return Build(on, seconds, usage.ru_maxrss / 1024)
+    if usage.exit_code:
+        raise SystemExit(f"error: the {on} build failed with exit code {usage.exit_code}")
+    return Build(on, seconds, usage.peak_rss_bytes / 2**20)
 
 
 def loaded(models: int) -> Paths:

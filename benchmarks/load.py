@@ -1,9 +1,11 @@
 """`make bench-load`: load a generated Hub from the local imitation; print figures.
 
     python -m benchmarks.load [--models 1000000] [--reporter-share 0.005] [--compare REF]
+                              [--repeat N]
 
-Runs the real loader (`python -m pipelines.load`, a child process, so its peak RSS is its own)
-against `HubReplay(Corpus.generated(...))` served from this process: a full first load, then two
+Runs the real loader (`python -m pipelines.load`, started by `benchmarks/rusage.py` so that its
+peak RSS is its own, not that of the imitation this process holds) against
+`HubReplay(Corpus.generated(...))` served from this process: a full first load, then two
 incremental refreshes:
 
 - realistic: the Hub's usual churn, mostly commits that change no claim: 1 % of the models
@@ -20,7 +22,9 @@ with a `base_model:` tag, and with each lineage JSON column the listing has).
 `--compare REF` (repeatable) runs the same benchmark (same population, same imitation, this
 harness) with the loader of git ref REF, from a temporary worktree with its own environment
 (`uv sync --frozen`), then prints each table and the ratios of this tree to it. The loaded data
-of this tree stays in DATA_DIR/bench/. Prints figures only; asserts nothing.
+of this tree stays in DATA_DIR/bench/. `--repeat N` runs N rounds, every tree in turn in each,
+and shows each row's run of median time with the N times: a shared machine's timings vary by up
+to 20 % between identical runs. Prints figures only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -36,13 +40,14 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from benchmarks.rusage import measured
 from hub_replay import Corpus, HubReplay
 from hubcarbon_settings import REPO_ROOT, Paths
 
@@ -155,20 +160,16 @@ def load(name: str, hub: HubReplay, data_dir: Path, listed: int, tree: Path) -> 
     python = tree / ".venv" / "bin" / "python"
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        child = subprocess.Popen([python, "-m", "pipelines.load"], cwd=tree, env=env, stdout=out)
-        # wait4 gives this child's own resource usage: ru_maxrss is its peak RSS in KiB.
-        _, status, usage = os.wait4(child.pid, 0)
+        usage = measured([python, "-m", "pipelines.load"], tree, env, out)
         seconds = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         summary = out.read()
-    if code:
-        raise SystemExit(f"{name}: the loader failed with exit code {code}")
+    if usage.exit_code:
+        raise SystemExit(f"{name}: the loader failed with exit code {usage.exit_code}")
     print(summary, file=sys.stderr)
     requests = Counter(_kind(e) for e in hub.requests[before:])
-    cpu = usage.ru_utime + usage.ru_stime
     raw = RawSize.of(data_dir / "raw.duckdb")
-    return Run(name, seconds, cpu, usage.ru_maxrss * 1024, requests, listed, raw)
+    return Run(name, seconds, usage.cpu_seconds, usage.peak_rss_bytes, requests, listed, raw)
 
 
 def _refresh(hub: HubReplay, models: int, kind: str, seed: int) -> int:
@@ -255,6 +256,20 @@ def _ratios(ours: list[Run], theirs: list[Run], ref: str) -> None:
         )
 
 
+def median(rounds: list[list[Run]]) -> list[Run]:
+    """Per row (full load, each refresh), the run of median time over the rounds."""
+    return [
+        sorted(row, key=lambda run: run.seconds)[len(row) // 2] for row in zip(*rounds, strict=True)
+    ]
+
+
+def _rounds(rounds: list[list[Run]]) -> None:
+    if len(rounds) > 1:
+        for row in zip(*rounds, strict=True):
+            times = " / ".join(f"{run.seconds:.1f}" for run in row)
+            print(f"{row[0].name} in the {len(rounds)} rounds: {times} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
     parser.add_argument("--models", type=int, default=1_000_000)
@@ -272,16 +287,28 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="also run the loader of git ref REF (repeatable)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N rounds, each tree in turn in every round; the tables show the median run",
+    )
     args = parser.parse_args(argv)
     refreshes = args.refresh or list(REFRESHES)
 
     load_average = os.getloadavg()
-    runs = benchmark(REPO_ROOT, bench_dir(), args.models, args.reporter_share, refreshes)
-    compared: dict[str, list[Run]] = {}
-    for ref in args.compare:
-        with worktree(ref) as tree:
-            data_dir = tree / "data" / "bench"
-            compared[ref] = benchmark(tree, data_dir, args.models, args.reporter_share, refreshes)
+    with ExitStack() as stack:
+        trees = {"this tree": (REPO_ROOT, bench_dir())}
+        for ref in args.compare:
+            tree = stack.enter_context(worktree(ref))
+            trees[ref] = (tree, tree / "data" / "bench")
+        # Interleaved, so that a slow spell of a shared machine falls on every tree alike.
+        rounds: dict[str, list[list[Run]]] = {name: [] for name in trees}
+        for _ in range(args.repeat):
+            for name, (tree, data_dir) in trees.items():
+                runs = benchmark(tree, data_dir, args.models, args.reporter_share, refreshes)
+                rounds[name].append(runs)
 
     print(f"\nhubcarbon load benchmark: {args.models:,} generated models,")
     print(
@@ -292,10 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{k} {REFRESHES[k][0]:.2%} touched + {REFRESHES[k][1]:.2%} claims changed"
         for k in refreshes
     ))  # fmt: skip
-    _print("this tree", runs)
-    for ref, theirs in compared.items():
-        _print(ref, theirs)
-        _ratios(runs, theirs, ref)
+    if args.repeat > 1:
+        print(f"{args.repeat} rounds: each row is the run of median time")
+    ours = median(rounds["this tree"])
+    for name, tree_rounds in rounds.items():
+        _print(name, median(tree_rounds))
+        _rounds(tree_rounds)
+        if name != "this tree":
+            _ratios(ours, median(tree_rounds), name)
     print(f"\nloaded data kept in {bench_dir()}")
     return 0
 

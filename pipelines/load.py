@@ -49,6 +49,7 @@ from pipelines.hf_hub.helpers import (
     hub_endpoint,
     parse_ts,
 )
+from pipelines.raw_destination import raw_duckdb
 
 log = logging.getLogger("hubcarbon.load")
 
@@ -96,7 +97,7 @@ def make_pipeline(paths: Paths) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name="hf_hub",
         pipelines_dir=str(paths.pipelines_dir),
-        destination=dlt.destinations.duckdb(
+        destination=raw_duckdb(
             DuckDbCredentials(str(paths.raw_db), global_config=hub_settings.DUCKDB_CONFIG)
         ),
         dataset_name="raw_hub",
