@@ -321,14 +321,15 @@ def _timestamps(values: list[Any]) -> pa.Array:
 
 
 # The raw `models` columns of a listing page, each once: name, Arrow type, the Hub's property and
-# how one value of it is kept (None: as given; `_timestamps` converts a whole column). The JSON
-# columns are text: card metadata of any shape stays verbatim (no flattening, no variant columns).
+# how one value of it is kept (None: as given; a timestamp column is parsed by Arrow, whole). The
+# JSON columns are text: card metadata of any shape stays verbatim (no flattening, no variant
+# columns).
 _LISTING_FIELDS: tuple[tuple[str, pa.DataType, str, Callable[[Any], Any] | None], ...] = (
     ("id", pa.string(), "id", None),
     ("author", pa.string(), "author", _text),
     ("sha", pa.string(), "sha", _text),
-    ("created_at", _TIMESTAMP, "createdAt", _timestamps),
-    ("last_modified", _TIMESTAMP, "lastModified", _timestamps),
+    ("created_at", _TIMESTAMP, "createdAt", None),
+    ("last_modified", _TIMESTAMP, "lastModified", None),
     ("downloads", pa.int64(), "downloads", _int),
     ("downloads_all_time", pa.int64(), "downloadsAllTime", _int),
     ("likes", pa.int64(), "likes", _int),
@@ -350,10 +351,10 @@ LISTING_SCHEMA = pa.schema(
 def _listing_column(
     models: list[dict[str, Any]], kind: pa.DataType, key: str, keep: Callable[[Any], Any] | None
 ) -> pa.Array:
+    if kind == _TIMESTAMP:
+        return _timestamps([m.get(key) for m in models])
     if keep is None:
         return pa.array([m[key] for m in models], kind)
-    if keep is _timestamps:
-        return _timestamps([m.get(key) for m in models])
     return pa.array([keep(m.get(key)) for m in models], kind)
 
 
