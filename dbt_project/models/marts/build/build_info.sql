@@ -14,20 +14,16 @@ completed as (
 
 ),
 
+-- The newest completed load, and the newest completed main run among them: where it came from (a
+-- backfill run records no endpoint of its own).
 newest as (
 
-    select max(load_id) as load_id
+    select
+        max(completed.load_id) as load_id,
+        max(endpoints.load_id) as origin_load_id
     from completed
-
-),
-
--- Where the newest completed main run came from (a backfill run records no endpoint of its own).
-newest_origin as (
-
-    select max(endpoints.load_id) as load_id
-    from {{ ref('stg_hf_hub__load_endpoints') }} as endpoints
-    inner join completed
-        on endpoints.load_id = completed.load_id
+    left join {{ ref('stg_hf_hub__load_endpoints') }} as endpoints
+        on completed.load_id = endpoints.load_id
 
 ),
 
@@ -37,8 +33,8 @@ origin as (
         endpoints.endpoint,
         endpoints.endpoint_kind
     from {{ ref('stg_hf_hub__load_endpoints') }} as endpoints
-    inner join newest_origin
-        on endpoints.load_id = newest_origin.load_id
+    inner join newest
+        on endpoints.load_id = newest.origin_load_id
 
 ),
 
