@@ -311,33 +311,34 @@ def run_load(paths: Paths, endpoint: str, full: bool = False) -> LoadSummary:
     _bring_forward(pipeline)
 
     max_wait = dlt.config.get("sources.hf_hub.max_wait", float)
-    client = HubClient(endpoint, token=_token(), max_wait=max_wait)
-    since = models_cursor(pipeline)
-    with _Raw(pipeline) as raw:
-        history_started = raw.has("model_claim_observations")
-        loaded = _loaded(raw)
-    if since and not full and not history_started:
-        # Loaded before the history existed: its baseline must observe every model once.
-        log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
-        full = True
-    if full:
-        kind = "full reconciliation"
-    elif since:
-        kind = f"incremental load of the models modified since {since}"
-    else:
-        kind = "first load"
-    log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
+    workers = _config("detail_workers", hub_settings.DEFAULT_DETAIL_WORKERS)
+    with HubClient(endpoint, token=_token(), max_wait=max_wait, workers=workers) as client:
+        since = models_cursor(pipeline)
+        with _Raw(pipeline) as raw:
+            history_started = raw.has("model_claim_observations")
+            loaded = _loaded(raw)
+        if since and not full and not history_started:
+            # Loaded before the history existed: its baseline must observe every model once.
+            log.info("raw.duckdb keeps no history yet: this load lists every model to start it")
+            full = True
+        if full:
+            kind = "full reconciliation"
+        elif since:
+            kind = f"incremental load of the models modified since {since}"
+        else:
+            kind = "first load"
+        log.info("%s from %s into %s", kind, endpoint, paths.raw_db)
 
-    main = pipeline.run(hf_hub(client, loaded, full=full), loader_file_format="parquet")
-    rows.update(_row_counts(pipeline))
-    # Planned from what the main run loaded; with nothing left to do, no second run.
-    with _Raw(pipeline) as raw:
-        plan = _backfill(raw, main.loads_ids[-1] if full else None)
-    backfill = hf_hub_backfill(client, plan, loaded.claims)
-    if backfill.resources:
-        pipeline.run(backfill, loader_file_format="parquet")
-        for table, n in _row_counts(pipeline).items():
-            rows[table] = rows.get(table, 0) + n
+        main = pipeline.run(hf_hub(client, loaded, full=full), loader_file_format="parquet")
+        rows.update(_row_counts(pipeline))
+        # Planned from what the main run loaded; with nothing left to do, no second run.
+        with _Raw(pipeline) as raw:
+            plan = _backfill(raw, main.loads_ids[-1] if full else None)
+        backfill = hf_hub_backfill(client, plan, loaded.claims)
+        if backfill.resources:
+            pipeline.run(backfill, loader_file_format="parquet")
+            for table, n in _row_counts(pipeline).items():
+                rows[table] = rows.get(table, 0) + n
     return LoadSummary(dict(client.requests), rows, time.monotonic() - started)
 
 

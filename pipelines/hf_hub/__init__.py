@@ -26,7 +26,6 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -92,32 +91,32 @@ def _now() -> datetime:
 
 
 def _fetch_in_parallel(
+    client: HubClient,
     items: Sequence[Any],
     fetch: Callable[[Any], dict[str, Any] | None],
     progress: Progress,
-    workers: int,
     batch: int = 500,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Fetch details concurrently, yielding rows stamped with `fetched_at` in batches (None
-    results are skipped). At most `4 * workers` requests run ahead of what was yielded, so
-    memory stays bounded however long `items` and however slowly the rows are consumed."""
+    """Fetch details in the client's pool, yielding rows stamped with `fetched_at` in batches
+    (None results are skipped). At most `4 * client.workers` of these requests are queued ahead
+    of what was yielded, so memory stays bounded however long `items` and however slowly the
+    rows are consumed."""
     rows: list[dict[str, Any]] = []
     todo = iter(items)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hf_hub") as pool:
-        running = deque(pool.submit(fetch, item) for item in islice(todo, 4 * workers))
-        try:
-            while running:
-                row = running.popleft().result()
-                running.extend(pool.submit(fetch, item) for item in islice(todo, 1))
-                progress.add(1)
-                if row is not None:
-                    rows.append(row)
-                if len(rows) >= batch:
-                    yield _stamped(rows)
-                    rows = []
-        finally:  # a failure (or a closed generator) does not wait for the queued requests
-            for future in running:
-                future.cancel()
+    running = deque(client.submit(fetch, item) for item in islice(todo, 4 * client.workers))
+    try:
+        while running:
+            row = running.popleft().result()
+            running.extend(client.submit(fetch, item) for item in islice(todo, 1))
+            progress.add(1)
+            if row is not None:
+                rows.append(row)
+            if len(rows) >= batch:
+                yield _stamped(rows)
+                rows = []
+    finally:  # a failure (or a closed generator) does not wait for the queued requests
+        for future in running:
+            future.cancel()
     if rows:
         yield _stamped(rows)
 
@@ -342,19 +341,19 @@ def _emission_reporters(client: HubClient) -> Iterator[pa.Table]:
 
 
 def _fetched(
-    client: HubClient, name: str, items: Sequence[Any], workers: int, progress: Progress
+    client: HubClient, name: str, items: Sequence[Any], progress: Progress
 ) -> Iterator[Any]:
     """The rows the fetcher of `name` returns for `items`, fetched in parallel; an empty list
     still creates the table on the first load."""
     if not items:
         yield from _empty()
         return
-    yield from _fetch_in_parallel(items, partial(_FETCHERS[name], client), progress, workers)
+    yield from _fetch_in_parallel(client, items, partial(_FETCHERS[name], client), progress)
 
 
-def _backfilled(client: HubClient, name: str, items: Sequence[Any], workers: int) -> Iterator[Any]:
+def _backfilled(client: HubClient, name: str, items: Sequence[Any]) -> Iterator[Any]:
     progress = Progress(name, client, _DETAILS[name][1])
-    yield from _fetched(client, name, items, workers, progress)
+    yield from _fetched(client, name, items, progress)
     progress.report(done=True)
 
 
@@ -393,10 +392,7 @@ def _reporter_todo(
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub(
-    client: HubClient,
-    loaded: Loaded | None = None,
-    full: bool = False,
-    detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
+    client: HubClient, loaded: Loaded | None = None, full: bool = False
 ) -> Iterable[DltResource]:
     """The Hugging Face Hub's public models, their emission reporters and the reporters' details.
 
@@ -405,12 +401,11 @@ def hf_hub(
     `loaded`, so nothing unchanged is fetched twice.
 
     Args:
-        client: the HTTP client (endpoint, token, retries, request counts). The token stays in
-            it, out of dlt's config, state and trace.
+        client: the HTTP client (endpoint, token, retries, request counts, the pool of detail
+            requests). The token stays in it, out of dlt's config, state and trace.
         loaded: what the destination holds (read before the run; empty before the first load).
         full: list every model instead of only those modified since the last run, and refetch
             the named datasets.
-        detail_workers: concurrent detail requests.
     """
     loaded = loaded or Loaded()
     models, reporters = _models(client, full), _emission_reporters(client)
@@ -422,14 +417,14 @@ def hf_hub(
 
     # Parallelized: dlt runs each page's details in its pool of futures, so the listings go on
     # while they are fetched (inline, the models listing waited for every page's details: at 4M
-    # models, 60,000 requests). Each runs its `detail_workers` requests in its own bounded window.
+    # models, 60,000 requests). Their requests all share the client's pool.
     def details(name: str) -> DltResource:
         progress = Progress(name, client, _DETAILS[name][1])  # one per table, over the pages
 
         def rows(page: pa.Table) -> Iterator[Any]:
             with planning:
                 todo = _reporter_todo(name, page, loaded, full, asked)
-            yield from _fetched(client, name, todo, detail_workers, progress)
+            yield from _fetched(client, name, todo, progress)
 
         hints = _detail_hints(name)
         return dlt.transformer(rows, data_from=reporters, parallelized=True, **hints)
@@ -475,10 +470,7 @@ def _load_endpoint(listing: DltResource, client: HubClient) -> DltResource:
 
 @dlt.source(name="hf_hub", max_table_nesting=0)
 def hf_hub_backfill(
-    client: HubClient,
-    plan: Backfill,
-    claims: dict[str, str] | None = None,
-    detail_workers: int = settings.DEFAULT_DETAIL_WORKERS,
+    client: HubClient, plan: Backfill, claims: dict[str, str] | None = None
 ) -> Iterable[DltResource]:
     """What `hf_hub` loaded leaves to do (`plan`): the budgeted cards and first commits of models
     that do not report, and a full listing's deletions, observed in the history unless `claims`
@@ -489,11 +481,10 @@ def hf_hub_backfill(
         client: the HTTP client, as for `hf_hub`.
         plan: what to fetch and record.
         claims: the last claim hashes of the observed models.
-        detail_workers: concurrent detail requests.
     """
     todo = {"model_cards": plan.cards, "model_first_commits": plan.first_commits}
     resources = [
-        dlt.resource(_backfilled(client, name, items, detail_workers), **_detail_hints(name))
+        dlt.resource(_backfilled(client, name, items), **_detail_hints(name))
         for name, items in todo.items()
         if items
     ]

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -63,11 +63,23 @@ class HubClient:
     the remaining quota of a rate-limit bucket runs low, and gives up after `max_wait` seconds
     spent waiting for one request. The token lives only in the request headers: never in
     attributes dlt could serialise, nor in messages.
+
+    Detail requests run in one pool of `workers` threads (`submit`), whatever the number of
+    pages and tables asking: the concurrency the Hub sees, and the loader's threads, stay the
+    same from 1,000 reporters to 100,000. Use as a context manager (or `close()`) to stop it.
     """
 
-    def __init__(self, endpoint: str, token: str | None = None, max_wait: float | None = None):
+    def __init__(
+        self,
+        endpoint: str,
+        token: str | None = None,
+        max_wait: float | None = None,
+        workers: int = settings.DEFAULT_DETAIL_WORKERS,
+    ):
         self.endpoint = endpoint.rstrip("/")
         self.max_wait = settings.DEFAULT_MAX_WAIT_S if max_wait is None else max_wait
+        self.workers = workers
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hf_hub")
         self.requests: Counter[str] = Counter()
         self.rate_limit_waits = 0
         self.rate_limit_wait_s = 0.0
@@ -80,6 +92,20 @@ class HubClient:
 
     def __repr__(self) -> str:
         return f"HubClient({self.endpoint!r})"
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the detail pool: queued requests are dropped, running ones end on their own."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def submit(self, fetch: Callable[[Any], Any], item: Any) -> Future[Any]:
+        """Run `fetch(item)` (which sends its requests through this client) in the detail pool."""
+        return self._pool.submit(fetch, item)
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else self.endpoint + path

@@ -85,6 +85,28 @@ def test_after_a_429_with_only_retry_after_the_retry_waits_that_long(baseline, d
     assert snapshot(data_dir / "raw.duckdb") == baseline
 
 
+def _most_at_once(entries: list[dict]) -> int:
+    """The most requests the imitation was answering at the same moment."""
+    events = sorted([(e["arrived"], 1) for e in entries] + [(e["time"], -1) for e in entries])
+    now = most = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def test_the_hub_sees_at_most_detail_workers_requests_at_once(data_dir):
+    """Three pages of reporters, four detail tables each: still `detail_workers` requests at a
+    time for the whole run, not that many per page and table."""
+    reporters = Corpus.generated(2_400, reporter_share=0.9, seed=SEED)
+    with HubReplay(reporters, latency_s=0.002) as hub:
+        load_ok(data_dir, hub.url, SOURCES__HF_HUB__DETAIL_WORKERS="4", **REPORTERS_ONLY)
+        details = [e for e in hub.requests if e["path"].rstrip("/") != "/api/models"]
+        listing = [e for e in hub.requests if e["path"].rstrip("/") == "/api/models"]
+    assert len([e for e in listing if "filter" in e["params"]]) >= 3, "reporters on 3 pages"
+    assert 2 <= _most_at_once(details) <= 4
+
+
 def test_gives_up_with_a_clear_message_after_the_wait_budget(data_dir):
     with HubReplay(corpus(), faults=Faults(rate=1.0)) as hub:
         done = run_load(data_dir, hub.url, SOURCES__HF_HUB__MAX_WAIT="3")
